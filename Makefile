@@ -1,0 +1,69 @@
+# anon_space: the kernel series in patches/ and the UML/KUnit sandbox around it.
+# 'make help' lists the targets. 'make' and 'make check' install what they need
+# and prepare the tree; the other targets work on the tree 'make prepare' made.
+
+SHELL := /bin/bash
+S := scripts
+SUITE ?= anon_*
+BREAK ?=
+
+.DEFAULT_GOAL := all
+.PHONY: help all deps prepare build run kunit kasan valgrind vma-test checkpatch \
+	gdb gdb-check refresh patches-check check clean distclean
+
+help: ## list the targets
+	@echo "usage: make [TARGET] [SUITE=glob] [BREAK=function] [LINUX_SRC=/path/to/6.12.y/git]"
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /  \1\t/' | expand -t 18
+
+all: ## the main job: install deps, prepare the tree, build, run the suites (kunit.py run)
+	@$(S)/deps.sh
+	@$(S)/prepare.sh
+	@$(S)/kunit.sh
+
+deps: ## install missing Debian packages (linux-source-6.12, ccache, gdb, valgrind, ...)
+	@$(S)/deps.sh
+
+prepare: ## build/linux = pristine 6.12 + patches/ (git am); FORCE=1 discards unexported work
+	@$(S)/prepare.sh
+
+build: ## configure (uml-config) and build the UML kernel incrementally
+	@$(S)/build.sh --verbose
+
+run: ## run every suite through kunit.py run (builds first)
+	@$(S)/kunit.sh
+
+kunit: ## fast path: build, start the UML binary on SUITE=glob, parse with kunit.py parse
+	@$(S)/kunit-fast.sh '$(SUITE)'
+
+kasan: ## build and run the suites in a second UML build with KASAN
+	@$(S)/kunit.sh --kasan
+
+valgrind: ## the anon_index suite as a host program under Valgrind memcheck
+	@$(S)/valgrind-host.sh
+
+vma-test: ## build and run the kernel's tools/testing/vma host harness
+	@$(S)/vma-test.sh
+
+checkpatch: ## scripts/checkpatch.pl --strict on patches/ and kunit/
+	@$(S)/checkpatch.sh
+
+gdb: ## interactive GDB on the UML kernel running SUITE=glob, optional BREAK=function
+	@$(S)/gdb.sh '$(SUITE)' '$(BREAK)'
+
+gdb-check: ## scripted GDB: break in anon_index_alloc, check the backtrace reaches the test
+	@$(S)/gdb-check.sh
+
+refresh: ## export the tree's commits to patches/ (only changed files are rewritten)
+	@$(S)/refresh.sh
+
+patches-check: ## fail if the tree holds commits or changes that patches/ lacks
+	@$(S)/patches-check.sh
+
+check: ## every test: checkpatch, UML suites, KASAN, Valgrind host run, tools/testing/vma, GDB
+	@$(S)/check.sh
+
+clean: ## remove build products (keeps the prepared tree and its git history)
+	rm -rf build/host build/linux/.kunit build/linux/.kunit-kasan build/*.log
+
+distclean: patches-check ## remove build/ entirely (refuses while the tree has unexported work)
+	rm -rf build

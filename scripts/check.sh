@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Every test of the project, one step after another; a failed step does not
+# stop the steps that do not depend on it. Ends with a summary and the line
+# "check: N passed, N failed" (steps). Exit status: 0 only if all passed.
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+usage() { echo "usage: ${0##*/}   (deps, prepare, checkpatch, UML suites, KASAN, Valgrind host, tools/testing/vma, GDB)"; }
+case "${1:-}" in -h|--help) usage; exit 0 ;; "") ;; *) usage >&2; exit 2 ;; esac
+S=$PROJECT/scripts
+results=()
+passed=0 failed=0
+
+step() { # NAME CMD...: run a step, record its result and time
+	local name=$1 t0 rc=0
+	shift
+	t0=$(date +%s)
+	printf '\n==== %s\n' "$name"
+	"$@" || rc=$?
+	local dt=$(($(date +%s) - t0))
+	if [ "$rc" = 0 ]; then
+		results+=("PASS  $name (${dt}s)"); passed=$((passed + 1))
+	else
+		results+=("FAIL  $name (${dt}s, exit $rc)"); failed=$((failed + 1))
+	fi
+	return "$rc"
+}
+skip() { results+=("SKIP  $1 ($2)"); failed=$((failed + 1)); }
+
+summary() {
+	printf '\n==== summary\n'
+	printf '%s\n' "${results[@]}"
+	echo "check: $passed passed, $failed failed"
+	[ "$failed" = 0 ]
+}
+
+step "install missing packages" "$S/deps.sh" || { summary; exit 1; }
+step "prepare the tree (patches/ applied)" "$S/prepare.sh" || { summary; exit 1; }
+step "checkpatch --strict" "$S/checkpatch.sh" || true
+
+uml_json=$BUILD/uml.json host_json=$BUILD/host.json
+rm -f "$uml_json" "$host_json"
+uml_ok=0
+step "UML suites (kunit.py run, uml-config)" "$S/kunit.sh" --json "$uml_json" && uml_ok=1
+step "UML suites with KASAN" "$S/kunit.sh" --kasan || true
+step "host anon_index suite under Valgrind" "$S/valgrind-host.sh" --json "$host_json" || true
+
+same_count() {
+	local u h
+	u=$(python3 "$S/ktap-count.py" "$uml_json" anon_index)
+	h=$(python3 "$S/ktap-count.py" "$host_json" anon_index)
+	echo "anon_index cases (passed failed skipped): UML $u, host $h"
+	[ "$u" = "$h" ] && [ "${u%% *}" -gt 0 ]
+}
+if [ -s "$uml_json" ] && [ -s "$host_json" ]; then
+	step "UML and host run the same anon_index cases" same_count || true
+else
+	skip "UML and host run the same anon_index cases" "a run produced no results"
+fi
+step "tools/testing/vma harness" "$S/vma-test.sh" || true
+if [ "$uml_ok" = 1 ]; then
+	step "scripted GDB session" "$S/gdb-check.sh" || true
+else
+	skip "scripted GDB session" "the UML build or run failed"
+fi
+summary

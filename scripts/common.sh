@@ -1,0 +1,60 @@
+# shellcheck shell=bash
+# Shared settings for the anon_space scripts. Sourced, never run.
+#
+# Every path can be overridden from the environment:
+#   BUILD      where the prepared tree and build products live (default: build/)
+#   TREE       the prepared kernel tree, a git repository (default: $BUILD/linux)
+#   LINUX_SRC  a Linux 6.12.y git checkout to use instead of Debian's
+#              linux-source-6.12 (never modified: we clone it with --shared)
+#   LINUX_REF  the commit of LINUX_SRC to use (default: HEAD)
+
+PROJECT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD:-$PROJECT/build}
+TREE=${TREE:-$BUILD/linux}
+PATCHES=$PROJECT/patches
+KUNIT_SRC=$PROJECT/kunit
+UML_CONFIG=$PROJECT/uml-config
+DEBIAN_TARBALL=${DEBIAN_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
+BASE_TAG=anon-space-base
+# The kunit.py build directories inside the tree. .kunit is kunit.py's own
+# default, so a plain "./tools/testing/kunit/kunit.py run" in the tree reuses it.
+UML_BUILD=$TREE/.kunit
+KASAN_BUILD=$TREE/.kunit-kasan
+# Where the kunit/ sources appear in the tree (symlinks, excluded from git).
+KUNIT_LINK_DIR=mm/tests
+
+# ccache's compiler wrappers come first, so every kernel and host build goes
+# through ccache without changing CC (and so without changing .config).
+# CCACHE_NOHASHDIR: with -g, ccache would hash the working directory (the
+# build dir), so a fresh build dir (or the KASAN one) could never hit.
+if [ -d /usr/lib/ccache ]; then
+	PATH=/usr/lib/ccache:$PATH
+	CCACHE_NOHASHDIR=1
+	export PATH CCACHE_NOHASHDIR
+fi
+
+die() {
+	printf '%s: error: %s\n' "${0##*/}" "$*" >&2
+	exit 1
+}
+
+log() {
+	printf '==> %s\n' "$*" >&2
+}
+
+need_tree() {
+	[ -d "$TREE/.git" ] || die "no prepared kernel tree at $TREE; run 'make prepare' first"
+}
+
+# export_series DIR: write the tree's commits since the base as patch files
+# into DIR. --zero-commit and --no-signature keep the output a function of
+# the commits' content, so re-applying the series does not churn patches/.
+export_series() {
+	git -C "$TREE" format-patch -q --zero-commit --no-signature \
+		--no-numbered -o "$1" "$BASE_TAG..HEAD" >/dev/null
+}
+
+# tree_dirty: print the tree's uncommitted changes (ignored files excluded).
+tree_dirty() {
+	git -C "$TREE" status --porcelain --untracked-files=normal
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Scripted GDB run: break in an anon_index function while the anon_index
+# suite runs and check that the backtrace reaches the KUnit test case, and
+# that the kernel's lx-* GDB scripts load. Proves the debug loop works.
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+usage() { echo "usage: ${0##*/} [FUNCTION]   (default: anon_index_alloc)"; }
+case "${1:-}" in -h|--help) usage; exit 0 ;; esac
+fn=${1:-anon_index_alloc}
+need_tree
+[ -x "$UML_BUILD/linux" ] || die "no UML kernel at $UML_BUILD/linux; run 'make build' first"
+out=$BUILD/gdb-check.log
+timeout 300 gdb -q -batch -nx -x "$PROJECT/scripts/uml.gdb" \
+	-ex "source $UML_BUILD/vmlinux-gdb.py" \
+	-ex "break $fn" -ex run -ex bt -ex "lx-version" -ex kill \
+	--args "$UML_BUILD/linux" 'kunit.filter_glob=anon_index' kunit.enable=1 \
+	mem=1G console=tty kunit_shutdown=halt </dev/null >"$out" 2>&1 || true
+fail() { sed -n '1,60p' "$out" >&2; die "$1 (full log: $out)"; }
+grep -q "^Breakpoint 1, $fn " "$out" || fail "GDB did not stop in $fn"
+grep -Eq "^#[0-9]+ .* at [^ ]*anon_index_kunit\.c:[0-9]+" "$out" ||
+	fail "the backtrace from $fn does not reach a test case in anon_index_kunit.c"
+grep -q "kunit_try_run_case" "$out" || fail "the backtrace does not show KUnit's kunit_try_run_case"
+grep -q "^Linux version 6\.12" "$out" || fail "lx-version (the kernel's GDB scripts) did not work"
+frame=$(grep -E "^#[0-9]+ .* at [^ ]*anon_index_kunit\.c:[0-9]+" "$out" | head -1)
+echo "gdb-check: ok: stopped in $fn; test frame: ${frame#* }"

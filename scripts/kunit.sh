@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Configure, build and run the UML kernel's suites through kunit.py, with
+# uml-config. Exit status: kunit.py's (0 only when every test passed).
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+usage() {
+	cat <<USAGE
+usage: ${0##*/} [--kasan] [--json FILE] [-- KUNIT_PY_RUN_ARGS...]
+  --kasan      build and run in a second build dir with KASAN on top of uml-config
+  --json FILE  also write kunit.py's JSON results to FILE
+  KERNEL_ARGS  environment: extra kernel parameters (e.g. anon_index_kunit.churn_iterations=100000)
+USAGE
+}
+build_dir=$UML_BUILD
+extra=()
+json=
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-h|--help) usage; exit 0 ;;
+	--kasan)
+		build_dir=$KASAN_BUILD
+		extra+=(--kconfig_add CONFIG_KASAN=y --kconfig_add CONFIG_KASAN_GENERIC=y
+			--kconfig_add CONFIG_KASAN_INLINE=y)
+		shift ;;
+	--json) json=${2:?--json needs a file}; shift 2 ;;
+	--) shift; extra+=("$@"); break ;;
+	*) usage >&2; exit 2 ;;
+	esac
+done
+need_tree
+[ -n "$json" ] && extra+=(--json "$json")
+for a in ${KERNEL_ARGS:-}; do extra+=(--kernel_args "$a"); done
+
+cd "$TREE"
+exec python3 tools/testing/kunit/kunit.py run --build_dir "$build_dir" \
+	--kunitconfig "$UML_CONFIG" --jobs "$(nproc)" "${extra[@]}"
