@@ -54,6 +54,26 @@ export_series() {
 		--no-numbered -o "$1" "$BASE_TAG..HEAD" >/dev/null
 }
 
+# same_patch A B: do two patch files carry the same commit? The "From <sha>"
+# line, the [PATCH n/m] numbering and the trailing git version signature
+# differ between exports of one commit, so they are left out of the
+# comparison.
+same_patch() {
+	[ -f "$1" ] && [ -f "$2" ] || return 1
+	cmp -s <(normalize_patch "$1") <(normalize_patch "$2")
+}
+normalize_patch() {
+	awk 'NR == 1 && /^From [0-9a-f]+ / { next }
+	     !body && /^Subject: \[PATCH[^]]*\]/ { sub(/^Subject: \[PATCH[^]]*\]/, "Subject: [PATCH]") }
+	     /^$/ { body = 1 }
+	     { line[++n] = $0 }
+	     END {
+		# drop a trailing "-- " signature (format-patch: "-- ", version, "")
+		for (i = n; i > n - 3 && i > 0; i--) if (line[i] == "-- ") { n = i - 1; break }
+		for (i = 1; i <= n; i++) print line[i]
+	     }' "$1"
+}
+
 # tree_dirty: print the tree's uncommitted changes (ignored files excluded).
 tree_dirty() {
 	git -C "$TREE" status --porcelain --untracked-files=normal

@@ -13,8 +13,9 @@ case "${1:-}" in -h|--help) usage; exit 0 ;; "") ;; *) usage >&2; exit 2 ;; esac
 #   python3            tools/testing/kunit/kunit.py
 #   gdb valgrind       make gdb, make valgrind
 #   liburcu-dev        the host builds (maple tree shims, tools/testing/vma)
+#   python3-ply python3-git  checkpatch's SPDX check (scripts/spdxcheck.py)
 pkgs=(linux-source-6.12 gcc make flex bison bc libelf-dev ccache git xz-utils
-      perl gdb valgrind liburcu-dev)
+      perl gdb valgrind liburcu-dev python3-ply python3-git)
 
 missing=()
 for p in "${pkgs[@]}"; do

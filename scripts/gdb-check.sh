@@ -11,7 +11,7 @@ need_tree
 [ -x "$UML_BUILD/linux" ] || die "no UML kernel at $UML_BUILD/linux; run 'make build' first"
 out=$BUILD/gdb-check.log
 timeout 300 gdb -q -batch -nx -x "$PROJECT/scripts/uml.gdb" \
-	-ex "source $UML_BUILD/vmlinux-gdb.py" \
+	-ex "directory $UML_BUILD" -ex "source $UML_BUILD/vmlinux-gdb.py" \
 	-ex "break $fn" -ex run -ex bt -ex "lx-version" -ex kill \
 	--args "$UML_BUILD/linux" 'kunit.filter_glob=anon_index' kunit.enable=1 \
 	mem=1G console=tty kunit_shutdown=halt </dev/null >"$out" 2>&1 || true

@@ -15,6 +15,7 @@ need_tree
 command -v gdb >/dev/null || die "gdb is missing; run 'make deps'"
 cmds=(-x "$PROJECT/scripts/uml.gdb"
       -ex "add-auto-load-safe-path $UML_BUILD"
+      -ex "directory $UML_BUILD"
       -ex "source $UML_BUILD/vmlinux-gdb.py"
       -ex "break __kunit_do_failed_assertion")
 [ -n "$brk" ] && cmds+=(-ex "break $brk")

@@ -28,7 +28,8 @@ while [ $# -gt 0 ]; do
 	esac
 done
 need_tree
-[ -n "$json" ] && extra+=(--json "$json")
+# kunit.py takes --json=FILE (a bare --json prints to stdout).
+[ -n "$json" ] && extra+=("--json=$(realpath -m "$json")")
 for a in ${KERNEL_ARGS:-}; do extra+=(--kernel_args "$a"); done
 
 cd "$TREE"

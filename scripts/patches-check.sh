@@ -20,7 +20,7 @@ trap 'rm -rf "$tmp"' EXIT
 export_series "$tmp"
 for f in "$tmp"/*.patch; do
 	[ -e "$f" ] || continue
-	if ! cmp -s "$f" "$PATCHES/${f##*/}"; then
+	if ! same_patch "$f" "$PATCHES/${f##*/}"; then
 		echo "commit not exported: ${f##*/}"
 		bad=1
 	fi

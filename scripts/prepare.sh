@@ -94,9 +94,19 @@ unexported_work() {
 	export_series "$tmp"
 	for f in "$tmp"/*.patch; do
 		[ -e "$f" ] || continue
-		cmp -s "$f" "$PATCHES/${f##*/}" || echo "commit not in patches/: ${f##*/}"
+		same_patch "$f" "$PATCHES/${f##*/}" || echo "commit not in patches/: ${f##*/}"
 	done
 	rm -rf "$tmp"
+}
+
+# series_matches DIR: does the exported series in DIR equal patches/?
+series_matches() {
+	local f
+	[ "$(ls "$1")" = "$(cd "$PATCHES" && ls -- *.patch 2>/dev/null)" ] || return 1
+	for f in "$1"/*.patch; do
+		[ -e "$f" ] || continue
+		same_patch "$f" "$PATCHES/${f##*/}" || return 1
+	done
 }
 
 apply_series() {
@@ -144,7 +154,7 @@ if [ -d "$TREE/.git" ]; then
 	else
 		tmp=$(mktemp -d)
 		export_series "$tmp"
-		if [ -z "$work" ] && diff -rq "$tmp" "$PATCHES" >/dev/null 2>&1; then
+		if [ -z "$work" ] && series_matches "$tmp"; then
 			rm -rf "$tmp"
 			link_kunit
 			log "$TREE is up to date with patches/"

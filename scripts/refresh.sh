@@ -20,7 +20,7 @@ changed=0
 for f in "$tmp"/*.patch; do
 	[ -e "$f" ] || continue
 	name=${f##*/}
-	if ! cmp -s "$f" "$PATCHES/$name"; then
+	if ! same_patch "$f" "$PATCHES/$name"; then
 		cp "$f" "$PATCHES/$name"
 		echo "updated  patches/$name"
 		changed=1
