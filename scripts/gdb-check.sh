@@ -17,9 +17,11 @@ timeout 300 gdb -q -batch -nx -x "$PROJECT/scripts/uml.gdb" \
 	mem=1G console=tty kunit_shutdown=halt </dev/null >"$out" 2>&1 || true
 fail() { sed -n '1,60p' "$out" >&2; die "$1 (full log: $out)"; }
 grep -q "^Breakpoint 1, $fn " "$out" || fail "GDB did not stop in $fn"
-grep -Eq "^#[0-9]+ .* at [^ ]*anon_index_kunit\.c:[0-9]+" "$out" ||
-	fail "the backtrace from $fn does not reach a test case in anon_index_kunit.c"
+# The test cases of the suite, as KUNIT_CASE() lists them.
+cases=$(grep -oE 'KUNIT_CASE[A-Z_]*\([a-z0-9_]+' "$KUNIT_SRC/anon_index_kunit.c" | sed 's/.*(//' | paste -sd'|')
+[ -n "$cases" ] || die "no KUNIT_CASE() found in kunit/anon_index_kunit.c"
+frame=$(grep -E "^#[0-9]+ +(0x[0-9a-f]+ in )?($cases) \(.* at [^ ]*anon_index_kunit\.c:[0-9]+" "$out" | head -1)
+[ -n "$frame" ] || fail "the backtrace from $fn does not reach a test case of anon_index_kunit.c"
 grep -q "kunit_try_run_case" "$out" || fail "the backtrace does not show KUnit's kunit_try_run_case"
 grep -q "^Linux version 6\.12" "$out" || fail "lx-version (the kernel's GDB scripts) did not work"
-frame=$(grep -E "^#[0-9]+ .* at [^ ]*anon_index_kunit\.c:[0-9]+" "$out" | head -1)
-echo "gdb-check: ok: stopped in $fn; test frame: ${frame#* }"
+echo "gdb-check: ok: stopped in $fn; test case frame: $(printf '%s' "$frame" | sed -E 's/\(.*\)/(...)/')"

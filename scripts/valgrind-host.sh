@@ -28,7 +28,7 @@ run=()
 rc=0
 "${run[@]}" "$out/anon_index_host" "$@" >"$log" 2>&1 || rc=$?
 parse=(python3 "$TREE/tools/testing/kunit/kunit.py" parse)
-[ -n "$json" ] && parse+=(--json "$json")
+[ -n "$json" ] && parse+=("--json=$(realpath -m "$json")")
 prc=0
 "${parse[@]}" "$log" || prc=$?
 if [ "$rc" = 99 ]; then

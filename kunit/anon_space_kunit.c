@@ -1,0 +1,326 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for struct anon_space, the anonymous address space of a
+ * process family (mm/anon_space.c), on real mm_structs: created lazily,
+ * shared by fork (dup_mm(), as copy_mm() does it), and freed by the
+ * exit_mmap() of the last mm of the family, in either exit order.
+ *
+ * The mms are not attached to the test thread: mm_alloc() is what exec()
+ * uses for its new mm, dup_mm() is fork() without the task, and mmput()
+ * is their exit.  Every mm is put by a KUnit action, so a failed assertion
+ * does not leak it; a test "exits" an mm early with kunit_release_action().
+ *
+ * Freeing is observed through anon_space_nr_live(), the number of spaces
+ * allocated and not freed, taken relative to its value when the test
+ * starts (no other task may create or free spaces meanwhile).
+ */
+
+#include <kunit/resource.h>
+#include <kunit/test.h>
+#include <linux/anon_index.h>
+#include <linux/anon_space.h>
+#include <linux/fs.h>
+#include <linux/limits.h>
+#include <linux/mm.h>
+#include <linux/mm_types.h>
+#include <linux/mmap_lock.h>
+#include <linux/rbtree.h>
+#include <linux/rcupdate.h>
+#include <linux/refcount.h>
+#include <linux/sched.h>
+#include <linux/sched/mm.h>
+
+KUNIT_DEFINE_ACTION_WRAPPER(mmput_action, mmput, struct mm_struct *);
+
+/*
+ * mm_init() made the test thread the mm's memcg owner, but the mm outlives
+ * that thread (actions run in another one): owner NULL, as dup_mm() sets
+ * it before it puts an mm it failed to build.
+ */
+static struct mm_struct *mm_track(struct kunit *test, struct mm_struct *mm)
+{
+	int ret;
+
+	KUNIT_ASSERT_NOT_NULL(test, mm);
+#ifdef CONFIG_MEMCG
+	RCU_INIT_POINTER(mm->owner, NULL);
+#endif
+	ret = kunit_add_action_or_reset(test, mmput_action, mm);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	return mm;
+}
+
+/* A fresh mm, as exec() gets one. */
+static struct mm_struct *mm_new(struct kunit *test)
+{
+	return mm_track(test, mm_alloc());
+}
+
+/* The mm of a fork child of @oldmm. */
+static struct mm_struct *mm_fork(struct kunit *test, struct mm_struct *oldmm)
+{
+	return mm_track(test, dup_mm(current, oldmm));
+}
+
+/* The last user of @mm goes now: __mmput(), exit_mmap(). */
+static void mm_exit(struct kunit *test, struct mm_struct *mm)
+{
+	kunit_release_action(test, mmput_action, mm);
+}
+
+/* As the first anonymous VMA will: under mmap_lock held for write. */
+static int prepare(struct mm_struct *mm)
+{
+	int ret;
+
+	mmap_write_lock(mm);
+	ret = anon_space_prepare(mm);
+	mmap_write_unlock(mm);
+	return ret;
+}
+
+static unsigned int users(struct anon_space *space)
+{
+	return refcount_read(&space->refcount);
+}
+
+static int alloc_id(struct anon_space *space, unsigned long nr,
+		    unsigned long identity, unsigned long *start)
+{
+	struct anon_index_hint hint = {
+		.after = ANON_INDEX_NO_HINT,
+		.before = ANON_INDEX_NO_HINT,
+		.identity = identity,
+	};
+
+	return anon_index_alloc(&space->index, nr, &hint, start);
+}
+
+static void test_fresh_mm_has_no_space(struct kunit *test)
+{
+	long live = anon_space_nr_live();
+	struct mm_struct *mm = mm_new(test);
+
+	KUNIT_EXPECT_NULL(test, mm->anon_space);
+	KUNIT_EXPECT_EQ(test, anon_space_nr_live(), live);
+}
+
+static void test_prepare_creates_once(struct kunit *test)
+{
+	long live = anon_space_nr_live();
+	struct mm_struct *mm = mm_new(test);
+	struct anon_space *space;
+
+	KUNIT_ASSERT_EQ(test, prepare(mm), 0);
+	space = mm->anon_space;
+	KUNIT_ASSERT_NOT_NULL(test, space);
+	KUNIT_EXPECT_EQ(test, users(space), 1U);
+	KUNIT_EXPECT_EQ(test, anon_space_nr_live(), live + 1);
+
+	/* An address_space of no inode, with an empty i_mmap tree. */
+	KUNIT_EXPECT_NULL(test, space->mapping.host);
+	KUNIT_EXPECT_TRUE(test, RB_EMPTY_ROOT(&space->mapping.i_mmap.rb_root));
+	i_mmap_lock_write(&space->mapping);
+	i_mmap_unlock_write(&space->mapping);
+
+	/* Again: the same space, no new reference. */
+	KUNIT_ASSERT_EQ(test, prepare(mm), 0);
+	KUNIT_EXPECT_PTR_EQ(test, mm->anon_space, space);
+	KUNIT_EXPECT_EQ(test, users(space), 1U);
+	KUNIT_EXPECT_EQ(test, anon_space_nr_live(), live + 1);
+
+	mm_exit(test, mm);
+	KUNIT_EXPECT_EQ(test, anon_space_nr_live(), live);
+}
+
+static void test_index_zones(struct kunit *test)
+{
+	struct mm_struct *mm = mm_new(test);
+	const unsigned long nr = 16;
+	const unsigned long top = ANON_SPACE_IDENTITY_END - nr;
+	struct anon_space *space;
+	unsigned long a, b;
+
+	/* Every user address is in the identity zone... */
+	KUNIT_EXPECT_LE(test, TASK_SIZE >> PAGE_SHIFT, ANON_SPACE_IDENTITY_END);
+	/* ...and the end of every range fits in a loff_t. */
+	KUNIT_EXPECT_LE(test, ANON_SPACE_INDEX_LIMIT + 1,
+			(unsigned long)LLONG_MAX >> PAGE_SHIFT);
+
+	KUNIT_ASSERT_EQ(test, prepare(mm), 0);
+	space = mm->anon_space;
+	KUNIT_ASSERT_NOT_NULL(test, space);
+	KUNIT_EXPECT_EQ(test, space->index.identity_end,
+			ANON_SPACE_IDENTITY_END);
+	KUNIT_EXPECT_EQ(test, space->index.limit, ANON_SPACE_INDEX_LIMIT);
+	KUNIT_EXPECT_TRUE(test, space->index.policy == ANON_INDEX_SPACE);
+
+	/* The top of the identity zone is taken as is... */
+	KUNIT_ASSERT_EQ(test, alloc_id(space, nr, top, &a), 0);
+	KUNIT_EXPECT_EQ(test, a, top);
+	/* ...and the same range again is relocated just above it. */
+	KUNIT_ASSERT_EQ(test, alloc_id(space, nr, top, &b), 0);
+	KUNIT_EXPECT_EQ(test, b, ANON_SPACE_IDENTITY_END + nr);
+
+	KUNIT_EXPECT_EQ(test, anon_index_release(&space->index, a, nr), 0);
+	KUNIT_EXPECT_EQ(test, anon_index_release(&space->index, b, nr), 0);
+}
+
+static void test_fork_shares_space(struct kunit *test)
+{
+	long live = anon_space_nr_live();
+	struct mm_struct *parent = mm_new(test);
+	struct mm_struct *child, *grandchild;
+	struct anon_space *space;
+
+	KUNIT_ASSERT_EQ(test, prepare(parent), 0);
+	space = parent->anon_space;
+	KUNIT_ASSERT_NOT_NULL(test, space);
+
+	child = mm_fork(test, parent);
+	KUNIT_EXPECT_PTR_EQ(test, child->anon_space, space);
+	KUNIT_EXPECT_EQ(test, users(space), 2U);
+
+	grandchild = mm_fork(test, child);
+	KUNIT_EXPECT_PTR_EQ(test, grandchild->anon_space, space);
+	KUNIT_EXPECT_EQ(test, users(space), 3U);
+
+	/* The child already has a space: prepare keeps the shared one. */
+	KUNIT_ASSERT_EQ(test, prepare(child), 0);
+	KUNIT_EXPECT_PTR_EQ(test, child->anon_space, space);
+	KUNIT_EXPECT_EQ(test, users(space), 3U);
+	KUNIT_EXPECT_EQ(test, anon_space_nr_live(), live + 1);
+}
+
+static void test_fork_without_space(struct kunit *test)
+{
+	long live = anon_space_nr_live();
+	struct mm_struct *parent = mm_new(test);
+	struct mm_struct *child = mm_fork(test, parent);
+
+	KUNIT_EXPECT_NULL(test, child->anon_space);
+	KUNIT_EXPECT_EQ(test, anon_space_nr_live(), live);
+
+	/* No anonymous VMA was copied: the child starts its own space. */
+	KUNIT_ASSERT_EQ(test, prepare(child), 0);
+	KUNIT_ASSERT_NOT_NULL(test, child->anon_space);
+	KUNIT_EXPECT_EQ(test, users(child->anon_space), 1U);
+	KUNIT_EXPECT_NULL(test, parent->anon_space);
+	KUNIT_EXPECT_EQ(test, anon_space_nr_live(), live + 1);
+}
+
+static void test_clone_vm_shares_mm(struct kunit *test)
+{
+	struct mm_struct *mm = mm_new(test);
+	struct anon_space *space;
+
+	KUNIT_ASSERT_EQ(test, prepare(mm), 0);
+	space = mm->anon_space;
+	KUNIT_ASSERT_NOT_NULL(test, space);
+
+	/* A CLONE_VM thread uses the mm; its exit is not the mm's. */
+	mmget(mm);
+	KUNIT_EXPECT_EQ(test, users(space), 1U);
+	mmput(mm);
+	KUNIT_EXPECT_PTR_EQ(test, mm->anon_space, space);
+	KUNIT_EXPECT_EQ(test, users(space), 1U);
+}
+
+static void test_parent_exits_first(struct kunit *test)
+{
+	long live = anon_space_nr_live();
+	struct mm_struct *parent = mm_new(test);
+	struct mm_struct *child;
+	struct anon_space *space;
+	unsigned long start;
+
+	KUNIT_ASSERT_EQ(test, prepare(parent), 0);
+	space = parent->anon_space;
+	KUNIT_ASSERT_NOT_NULL(test, space);
+	child = mm_fork(test, parent);
+	KUNIT_ASSERT_PTR_EQ(test, child->anon_space, space);
+
+	mm_exit(test, parent);
+	/* The child's reference keeps the space. */
+	KUNIT_EXPECT_PTR_EQ(test, child->anon_space, space);
+	KUNIT_EXPECT_EQ(test, users(space), 1U);
+	KUNIT_EXPECT_EQ(test, anon_space_nr_live(), live + 1);
+	KUNIT_EXPECT_EQ(test, alloc_id(space, 4, 0x1000, &start), 0);
+	KUNIT_EXPECT_EQ(test, start, 0x1000UL);
+
+	/* The last mm of the family frees it. */
+	mm_exit(test, child);
+	KUNIT_EXPECT_EQ(test, anon_space_nr_live(), live);
+}
+
+static void test_child_exits_first(struct kunit *test)
+{
+	long live = anon_space_nr_live();
+	struct mm_struct *parent = mm_new(test);
+	struct mm_struct *child;
+	struct anon_space *space;
+
+	KUNIT_ASSERT_EQ(test, prepare(parent), 0);
+	space = parent->anon_space;
+	KUNIT_ASSERT_NOT_NULL(test, space);
+	child = mm_fork(test, parent);
+	KUNIT_ASSERT_PTR_EQ(test, child->anon_space, space);
+	KUNIT_EXPECT_EQ(test, users(space), 2U);
+
+	mm_exit(test, child);
+	KUNIT_EXPECT_PTR_EQ(test, parent->anon_space, space);
+	KUNIT_EXPECT_EQ(test, users(space), 1U);
+	KUNIT_EXPECT_EQ(test, anon_space_nr_live(), live + 1);
+
+	mm_exit(test, parent);
+	KUNIT_EXPECT_EQ(test, anon_space_nr_live(), live);
+}
+
+static void test_unrelated_mms_differ(struct kunit *test)
+{
+	long live = anon_space_nr_live();
+	struct mm_struct *a = mm_new(test);
+	struct mm_struct *b = mm_new(test);
+	struct mm_struct *child;
+
+	KUNIT_ASSERT_EQ(test, prepare(a), 0);
+	KUNIT_ASSERT_EQ(test, prepare(b), 0);
+	KUNIT_ASSERT_NOT_NULL(test, a->anon_space);
+	KUNIT_ASSERT_NOT_NULL(test, b->anon_space);
+	KUNIT_EXPECT_PTR_NE(test, a->anon_space, b->anon_space);
+	KUNIT_EXPECT_EQ(test, anon_space_nr_live(), live + 2);
+
+	/* A fork in one family leaves the other alone. */
+	child = mm_fork(test, a);
+	KUNIT_EXPECT_PTR_EQ(test, child->anon_space, a->anon_space);
+	KUNIT_EXPECT_EQ(test, users(a->anon_space), 2U);
+	KUNIT_EXPECT_EQ(test, users(b->anon_space), 1U);
+
+	mm_exit(test, b);
+	KUNIT_EXPECT_EQ(test, users(a->anon_space), 2U);
+	KUNIT_EXPECT_EQ(test, anon_space_nr_live(), live + 1);
+}
+
+static struct kunit_case anon_space_test_cases[] = {
+	KUNIT_CASE(test_fresh_mm_has_no_space),
+	KUNIT_CASE(test_prepare_creates_once),
+	KUNIT_CASE(test_index_zones),
+	KUNIT_CASE(test_fork_shares_space),
+	KUNIT_CASE(test_fork_without_space),
+	KUNIT_CASE(test_clone_vm_shares_mm),
+	KUNIT_CASE(test_parent_exits_first),
+	KUNIT_CASE(test_child_exits_first),
+	KUNIT_CASE(test_unrelated_mms_differ),
+	{}
+};
+
+static struct kunit_suite anon_space_test_suite = {
+	.name = "anon_space",
+	.test_cases = anon_space_test_cases,
+};
+
+kunit_test_suite(anon_space_test_suite);
+
+MODULE_DESCRIPTION("KUnit tests for the anonymous address space");
+MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
