@@ -26,6 +26,6 @@ for f in "$tmp"/*.patch; do
 	fi
 done
 if [ "$bad" = 1 ]; then
-	echo "run 'make refresh' to export, then commit patches/"
+	echo "commit tree changes in the tree, run 'make refresh' to export, then commit patches/ here"
 	exit 1
 fi

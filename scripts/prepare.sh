@@ -57,12 +57,12 @@ new_tree() {
 		log "cloning $LINUX_SRC (${LINUX_REF:-HEAD}) into $dir (shared objects, your checkout is not touched)"
 		git clone -q --shared --no-checkout "$LINUX_SRC" "$dir"
 		git -C "$dir" checkout -q -b anon-space "${SRC_ID##* }"
-		ver=$(check_version "$dir" "LINUX_SRC")
+		ver=$(check_version "$dir" "LINUX_SRC") || { rm -rf "$dir"; exit 1; }
 	else
 		log "unpacking $DEBIAN_TARBALL"
 		mkdir -p "$dir"
 		tar -xJf "$DEBIAN_TARBALL" -C "$dir" --strip-components=1
-		ver=$(check_version "$dir" "$DEBIAN_TARBALL")
+		ver=$(check_version "$dir" "$DEBIAN_TARBALL") || { rm -rf "$dir"; exit 1; }
 		# Debian's tarball appends "ignore everything at the top level" to
 		# .gitignore; that would hide new files from git status (and so
 		# from make patches-check). The base commit drops that block.
@@ -115,8 +115,8 @@ apply_series() {
 		[ -e "$p" ] || continue
 		if ! out=$(git -C "$TREE" am -q "$p" 2>&1); then
 			git -C "$TREE" am --abort >/dev/null 2>&1 || true
-			printf '%s\n' "$out" | grep -E '^(error|Patch failed|fatal)' >&2 || printf '%s\n' "$out" >&2
-			die "patches/${p##*/} does not apply to $(git -C "$TREE" log -1 --format=%s "$BASE_TAG") (the failing file is named above); the tree is left at the last patch that applied. Rebase the patch (edit it in the tree, then 'make refresh') or point LINUX_SRC at the tree it was made for."
+			printf '%s\n' "$out" | grep -E '^(error|fatal)' >&2 || printf '%s\n' "$out" >&2
+			die "patches/${p##*/} does not apply to $(git -C "$TREE" log -1 --format=%s "$BASE_TAG") (the failing file is named above). The tree is left at the last patch that applied: apply it there by hand (git -C $TREE am -3 $p), resolve, 'git am --continue', then 'make refresh'; or point LINUX_SRC at the tree the series was made for."
 		fi
 	done
 }
