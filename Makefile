@@ -9,7 +9,7 @@ BREAK ?=
 
 .DEFAULT_GOAL := all
 .PHONY: help all deps prepare build run kunit kasan valgrind vma-test checkpatch \
-	gdb gdb-check refresh patches-check check clean distclean
+	gdb gdb-check refresh patches-check check bench clean distclean
 
 help: ## list the targets
 	@echo "usage: make [TARGET] [SUITE=glob] [BREAK=function] [LINUX_SRC=/path/to/6.12.y/git]"
@@ -59,11 +59,14 @@ refresh: ## export the tree's commits to patches/ (only changed files are rewrit
 patches-check: ## fail if the tree holds commits or changes that patches/ lacks
 	@$(S)/patches-check.sh
 
+bench: ## allocator benchmarks: ns/op at 10^3..10^5 live ranges, span/footprint after churn (+ build/bench.json)
+	@$(S)/bench.sh
+
 check: ## every test: checkpatch, UML suites, KASAN, Valgrind host run, tools/testing/vma, GDB
 	@$(S)/check.sh
 
 clean: ## remove build products (keeps the prepared tree and its git history)
-	rm -rf build/host build/linux/.kunit build/linux/.kunit-kasan build/*.log
+	rm -rf build/host build/bench build/linux/.kunit build/linux/.kunit-kasan build/*.log build/*.json
 
 distclean: patches-check ## remove build/ entirely (refuses while the tree has unexported work)
 	rm -rf build
