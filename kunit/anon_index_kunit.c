@@ -432,6 +432,34 @@ static void linus_scenario(struct kunit *test, enum anon_index_policy policy,
 	*aip = ai;
 }
 
+/* Growth over used indexes: both users counted, the overlap too. */
+static void test_cover_overlaps(struct kunit *test)
+{
+	struct anon_index *ai = ai_new(test, ID_END, LIMIT, ANON_INDEX_SPACE);
+	unsigned long a, b;
+
+	KUNIT_ASSERT_EQ(test, alloc_id(ai, 4, 10, &a), 0);
+	KUNIT_ASSERT_EQ(test, alloc_id(ai, 4, 16, &b), 0);
+	/* [10, 14) cannot grow by 4 in place: 16 and 17 are b's. */
+	KUNIT_EXPECT_EQ(test, anon_index_grow_end(ai, a, 4, 4), -EBUSY);
+	KUNIT_ASSERT_EQ(test, anon_index_cover(ai, a + 4, 4), 0);
+	expect_users(test, ai, 14, 2, 1);
+	expect_users(test, ai, 16, 2, 2);
+	expect_users(test, ai, 18, 2, 1);
+	KUNIT_EXPECT_EQ(test, stats(ai).nr_overlap, 2);
+	KUNIT_EXPECT_EQ(test, stats(ai).nr_used, 10);
+	KUNIT_EXPECT_EQ(test, anon_index_cover(ai, LIMIT, 2), -EINVAL);
+	KUNIT_EXPECT_EQ(test, anon_index_cover(ai, 0, 0), -EINVAL);
+
+	/* Each user releases what it holds; b's indexes outlive a's. */
+	KUNIT_EXPECT_EQ(test, anon_index_release(ai, a, 8), 0);
+	expect_users(test, ai, 10, 6, 0);
+	expect_users(test, ai, 16, 4, 1);
+	KUNIT_EXPECT_EQ(test, anon_index_release(ai, b, 4), 0);
+	KUNIT_EXPECT_EQ(test, stats(ai).nr_used, 0);
+	KUNIT_EXPECT_EQ(test, stats(ai).nr_segments, 0);
+}
+
 static void test_linus_mremap_space(struct kunit *test)
 {
 	struct anon_index *ai;
@@ -827,6 +855,7 @@ static struct kunit_case anon_index_test_cases[] = {
 	KUNIT_CASE(test_share_then_release),
 	KUNIT_CASE(test_share_across_segments),
 	KUNIT_CASE(test_release_shrinks),
+	KUNIT_CASE(test_cover_overlaps),
 	KUNIT_CASE(test_linus_mremap_space),
 	KUNIT_CASE(test_linus_mremap_naive),
 	KUNIT_CASE(test_stats),

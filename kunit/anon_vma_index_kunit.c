@@ -1,0 +1,587 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for the index ranges of anonymous VMAs (suite anon_vma_index).
+ *
+ * Every purely anonymous VMA takes [vm_pgoff, vm_pgoff + vma_pages) from its
+ * family's anon_index, and the allocator's coverage must always equal the
+ * multiset of those ranges over the family's mms.  The cases drive real mms
+ * (the test thread's, attached by kunit_vm_mmap(), and dup_mm() copies of
+ * it) through vm_mmap(), vm_munmap(), vm_brk_flags() and mremap(), and
+ * check that equality after every step.
+ */
+
+#include <kunit/test.h>
+#include <linux/anon_index.h>
+#include <linux/anon_space.h>
+#include <linux/err.h>
+#include <linux/kthread.h>
+#include <linux/mm.h>
+#include <linux/mman.h>
+#include <linux/mmap_lock.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/syscalls.h>
+#include <linux/uaccess.h>
+
+/* sys_mremap() is a plain function only without syscall wrappers (UML). */
+#if IS_BUILTIN(CONFIG_ANON_SPACE_KUNIT_TEST) && \
+	!defined(CONFIG_ARCH_HAS_SYSCALL_WRAPPER)
+#define HAVE_MREMAP 1
+static long do_mremap(unsigned long addr, unsigned long old_len,
+		      unsigned long new_len, unsigned long flags,
+		      unsigned long new_addr)
+{
+	return sys_mremap(addr, old_len, new_len, flags, new_addr);
+}
+#else
+#define HAVE_MREMAP 0
+static long do_mremap(unsigned long addr, unsigned long old_len,
+		      unsigned long new_len, unsigned long flags,
+		      unsigned long new_addr)
+{
+	return -EOPNOTSUPP;
+}
+#endif
+
+#define NPAGES(n)	((unsigned long)(n) << PAGE_SHIFT)
+#define MAX_RANGES	64
+
+struct vma_range {
+	unsigned long start;	/* first index */
+	unsigned long nr;	/* number of indexes */
+};
+
+KUNIT_DEFINE_ACTION_WRAPPER(mmput_action, mmput, struct mm_struct *);
+
+/* Give the test thread an mm (kunit_vm_mmap() attaches one) and return it. */
+static struct mm_struct *attach(struct kunit *test)
+{
+	unsigned long addr;
+
+	addr = kunit_vm_mmap(test, NULL, 0, PAGE_SIZE, PROT_READ | PROT_WRITE,
+			     MAP_PRIVATE | MAP_ANONYMOUS, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(addr) || !addr);
+	KUNIT_ASSERT_NOT_NULL(test, current->mm);
+	return current->mm;
+}
+
+/*
+ * A free stretch of @pages pages; the cases use its interior, at least 16
+ * pages from either end, so nothing else is adjacent.
+ */
+static unsigned long free_area(struct kunit *test, unsigned long pages)
+{
+	unsigned long addr;
+
+	addr = vm_mmap(NULL, 0, NPAGES(pages), PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(addr));
+	KUNIT_ASSERT_EQ(test, vm_munmap(addr, NPAGES(pages)), 0);
+	return addr;
+}
+
+static void map_at(struct kunit *test, unsigned long addr, unsigned long pages)
+{
+	unsigned long ret;
+
+	ret = vm_mmap(NULL, addr, NPAGES(pages), PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, 0);
+	KUNIT_ASSERT_EQ(test, ret, addr);
+}
+
+/* Write one byte to every page, so the VMA gets its anon_vma and pages. */
+static void fault(struct kunit *test, unsigned long addr, unsigned long pages)
+{
+	char byte = 0x5a;
+	unsigned long i;
+
+	for (i = 0; i < pages; i++)
+		KUNIT_ASSERT_EQ(test, copy_to_user((void __user *)
+						   (addr + NPAGES(i)),
+						   &byte, 1), 0UL);
+}
+
+struct vma_info {
+	bool found;
+	unsigned long start, end, pgoff;
+};
+
+static struct vma_info vma_at(struct mm_struct *mm, unsigned long addr)
+{
+	struct vma_info info = {};
+	struct vm_area_struct *vma;
+
+	mmap_read_lock(mm);
+	vma = vma_lookup(mm, addr);
+	if (vma) {
+		info.found = true;
+		info.start = vma->vm_start;
+		info.end = vma->vm_end;
+		info.pgoff = vma->vm_pgoff;
+	}
+	mmap_read_unlock(mm);
+	return info;
+}
+
+static unsigned long users(struct mm_struct *mm, unsigned long index)
+{
+	return anon_index_users(&mm->anon_space->index, index);
+}
+
+static int range_cmp(const void *a, const void *b)
+{
+	const struct vma_range *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return 0;
+}
+
+/* Number of ranges of @r covering @index. */
+static unsigned long cover(const struct vma_range *r, int n, unsigned long index)
+{
+	unsigned long c = 0;
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (index >= r[i].start && index - r[i].start < r[i].nr)
+			c++;
+	return c;
+}
+
+/*
+ * The allocator of the family of @mms covers each index exactly as often as
+ * the purely anonymous VMAs of @mms do, and uses no other index.
+ */
+static void check(struct kunit *test, struct mm_struct **mms, int nr_mms)
+{
+	struct anon_index *ai = &mms[0]->anon_space->index;
+	struct anon_index_stats st;
+	unsigned long uni = 0, end = 0, idx;
+	struct vma_range *r;
+	int n = 0, i, m;
+
+	r = kunit_kcalloc(test, MAX_RANGES, sizeof(*r), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_ASSERT_NOT_NULL(test, mms[0]->anon_space);
+
+	for (m = 0; m < nr_mms; m++) {
+		VMA_ITERATOR(vmi, mms[m], 0);
+		struct vm_area_struct *vma;
+
+		KUNIT_ASSERT_PTR_EQ(test, mms[m]->anon_space,
+				    mms[0]->anon_space);
+		mmap_read_lock(mms[m]);
+		for_each_vma(vmi, vma) {
+			if (!anon_space_vma(vma) || n == MAX_RANGES)
+				continue;
+			r[n].start = vma->vm_pgoff;
+			r[n].nr = vma_pages(vma);
+			n++;
+		}
+		mmap_read_unlock(mms[m]);
+	}
+	KUNIT_ASSERT_LT(test, n, MAX_RANGES);
+
+	for (i = 0; i < n; i++) {
+		unsigned long nr = r[i].nr, k;
+
+		/* Boundaries, their neighbours, a few inner indexes. */
+		for (k = 0; k < nr; k++) {
+			if (nr > 16 && k > 3 && k < nr - 4 && k != nr / 2)
+				continue;
+			idx = r[i].start + k;
+			KUNIT_EXPECT_EQ_MSG(test, anon_index_users(ai, idx),
+					    cover(r, n, idx), "index %lu", idx);
+		}
+		if (r[i].start) {
+			idx = r[i].start - 1;
+			KUNIT_EXPECT_EQ_MSG(test, anon_index_users(ai, idx),
+					    cover(r, n, idx), "index %lu", idx);
+		}
+		idx = r[i].start + nr;
+		KUNIT_EXPECT_EQ_MSG(test, anon_index_users(ai, idx),
+				    cover(r, n, idx), "index %lu", idx);
+	}
+
+	/* Size of the union of the ranges. */
+	sort(r, n, sizeof(*r), range_cmp, NULL);
+	for (i = 0; i < n; i++) {
+		unsigned long s = max(r[i].start, end);
+		unsigned long e = r[i].start + r[i].nr;
+
+		if (e > s)
+			uni += e - s;
+		end = max(end, e);
+	}
+	anon_index_stats(ai, &st);
+	KUNIT_EXPECT_EQ(test, st.nr_used, uni);
+}
+
+static void check1(struct kunit *test, struct mm_struct *mm)
+{
+	check(test, &mm, 1);
+}
+
+/* A fork child of @mm; mmput() at the end of the case. */
+static struct mm_struct *fork_mm(struct kunit *test, struct mm_struct *mm)
+{
+	struct mm_struct *child = dup_mm(current, mm);
+
+	KUNIT_ASSERT_NOT_NULL(test, child);
+#ifdef CONFIG_MEMCG
+	/* Actions run in another thread than the mm's owner. */
+	RCU_INIT_POINTER(child->owner, NULL);
+#endif
+	KUNIT_ASSERT_EQ(test,
+			kunit_add_action_or_reset(test, mmput_action, child), 0);
+	return child;
+}
+
+/* Run the test thread on @to instead of @from (only EXPECTs in between). */
+static void switch_mm_to(struct mm_struct *from, struct mm_struct *to)
+{
+	kthread_unuse_mm(from);
+	kthread_use_mm(to);
+}
+
+static void test_mmap_identity(struct kunit *test)
+{
+	struct mm_struct *mm = attach(test);
+	unsigned long base = free_area(test, 64), x = base + NPAGES(16);
+	struct vma_info v;
+
+	map_at(test, x, 4);
+	v = vma_at(mm, x);
+	KUNIT_ASSERT_TRUE(test, v.found);
+	KUNIT_EXPECT_EQ(test, v.pgoff, x >> PAGE_SHIFT);
+	KUNIT_EXPECT_EQ(test, users(mm, x >> PAGE_SHIFT), 1UL);
+	KUNIT_EXPECT_EQ(test, users(mm, (x >> PAGE_SHIFT) + 3), 1UL);
+	check1(test, mm);
+}
+
+static void test_adjacent_mmaps_merge(struct kunit *test)
+{
+	struct mm_struct *mm = attach(test);
+	unsigned long base = free_area(test, 64), x = base + NPAGES(16);
+	struct vma_info v;
+
+	map_at(test, x, 2);
+	map_at(test, x + NPAGES(2), 2);
+	v = vma_at(mm, x);
+	KUNIT_ASSERT_TRUE(test, v.found);
+	KUNIT_EXPECT_EQ(test, v.start, x);
+	KUNIT_EXPECT_EQ(test, v.end, x + NPAGES(4));
+	KUNIT_EXPECT_EQ(test, v.pgoff, x >> PAGE_SHIFT);
+	check1(test, mm);
+}
+
+static void test_munmap_releases(struct kunit *test)
+{
+	struct mm_struct *mm = attach(test);
+	unsigned long base = free_area(test, 64), x = base + NPAGES(16);
+	struct anon_index_stats before, after;
+
+	check1(test, mm);
+	anon_index_stats(&mm->anon_space->index, &before);
+	map_at(test, x, 4);
+	fault(test, x, 4);
+	check1(test, mm);
+	KUNIT_EXPECT_EQ(test, vm_munmap(x, NPAGES(4)), 0);
+	KUNIT_EXPECT_EQ(test, users(mm, x >> PAGE_SHIFT), 0UL);
+	KUNIT_EXPECT_EQ(test, users(mm, (x >> PAGE_SHIFT) + 3), 0UL);
+	anon_index_stats(&mm->anon_space->index, &after);
+	KUNIT_EXPECT_EQ(test, after.nr_used, before.nr_used);
+	check1(test, mm);
+}
+
+static void test_partial_munmap(struct kunit *test)
+{
+	struct mm_struct *mm = attach(test);
+	unsigned long base = free_area(test, 64), x = base + NPAGES(16);
+	unsigned long px = x >> PAGE_SHIFT;
+	struct vma_info lo, hi;
+
+	map_at(test, x, 8);
+	fault(test, x, 8);
+	KUNIT_EXPECT_EQ(test, vm_munmap(x + NPAGES(3), NPAGES(2)), 0);
+	lo = vma_at(mm, x);
+	hi = vma_at(mm, x + NPAGES(5));
+	KUNIT_ASSERT_TRUE(test, lo.found && hi.found);
+	KUNIT_EXPECT_EQ(test, lo.end, x + NPAGES(3));
+	KUNIT_EXPECT_EQ(test, lo.pgoff, px);
+	KUNIT_EXPECT_EQ(test, hi.pgoff, px + 5);
+	KUNIT_EXPECT_EQ(test, users(mm, px + 2), 1UL);
+	KUNIT_EXPECT_EQ(test, users(mm, px + 3), 0UL);
+	KUNIT_EXPECT_EQ(test, users(mm, px + 4), 0UL);
+	KUNIT_EXPECT_EQ(test, users(mm, px + 5), 1UL);
+	check1(test, mm);
+}
+
+static void test_brk_grows_in_place(struct kunit *test)
+{
+	struct mm_struct *mm = attach(test);
+	unsigned long base = free_area(test, 64), x = base + NPAGES(16);
+	struct vma_info v;
+
+	KUNIT_ASSERT_EQ(test, vm_brk_flags(x, NPAGES(2), 0), 0);
+	KUNIT_ASSERT_EQ(test, vm_brk_flags(x + NPAGES(2), NPAGES(3), 0), 0);
+	v = vma_at(mm, x);
+	KUNIT_ASSERT_TRUE(test, v.found);
+	KUNIT_EXPECT_EQ(test, v.end, x + NPAGES(5));
+	KUNIT_EXPECT_EQ(test, v.pgoff, x >> PAGE_SHIFT);
+	check1(test, mm);
+}
+
+/*
+ * Linus' scenario: a faulted VMA moved away keeps its indexes, and a new
+ * mapping at the vacated address must get others.  A new neighbour of the
+ * moved VMA continues its range, so they merge.
+ */
+static void test_mremap_move_keeps_pgoff(struct kunit *test)
+{
+	struct mm_struct *mm = attach(test);
+	unsigned long base = free_area(test, 128);
+	unsigned long x = base + NPAGES(16), y = base + NPAGES(64);
+	unsigned long px = x >> PAGE_SHIFT;
+	struct vma_info v, w;
+	long ret;
+
+	if (!HAVE_MREMAP)
+		kunit_skip(test, "sys_mremap() not callable here");
+	map_at(test, x, 4);
+	fault(test, x, 4);
+	ret = do_mremap(x, NPAGES(4), NPAGES(4),
+			MREMAP_MAYMOVE | MREMAP_FIXED, y);
+	KUNIT_ASSERT_EQ(test, ret, (long)y);
+	v = vma_at(mm, y);
+	KUNIT_ASSERT_TRUE(test, v.found);
+	KUNIT_EXPECT_EQ(test, v.pgoff, px);
+	KUNIT_EXPECT_EQ(test, users(mm, px), 1UL);
+	check1(test, mm);
+
+	/* The vacated address: disjoint indexes. */
+	map_at(test, x, 4);
+	w = vma_at(mm, x);
+	KUNIT_ASSERT_TRUE(test, w.found);
+	KUNIT_EXPECT_TRUE(test, w.pgoff + 4 <= px || w.pgoff >= px + 4);
+	KUNIT_EXPECT_EQ(test, users(mm, px), 1UL);
+	check1(test, mm);
+
+	/* A new neighbour above the moved VMA merges with it. */
+	map_at(test, y + NPAGES(4), 2);
+	v = vma_at(mm, y);
+	KUNIT_EXPECT_EQ(test, v.end, y + NPAGES(6));
+	KUNIT_EXPECT_EQ(test, v.pgoff, px);
+	check1(test, mm);
+}
+
+static void test_mremap_move_unfaulted(struct kunit *test)
+{
+	struct mm_struct *mm = attach(test);
+	unsigned long base = free_area(test, 128);
+	unsigned long x = base + NPAGES(16), y = base + NPAGES(64);
+	struct vma_info v;
+	long ret;
+
+	if (!HAVE_MREMAP)
+		kunit_skip(test, "sys_mremap() not callable here");
+	map_at(test, x, 4);
+	ret = do_mremap(x, NPAGES(4), NPAGES(4),
+			MREMAP_MAYMOVE | MREMAP_FIXED, y);
+	KUNIT_ASSERT_EQ(test, ret, (long)y);
+	v = vma_at(mm, y);
+	KUNIT_ASSERT_TRUE(test, v.found);
+	/* A fresh range: the identity index of the new address is free. */
+	KUNIT_EXPECT_EQ(test, v.pgoff, y >> PAGE_SHIFT);
+	KUNIT_EXPECT_EQ(test, users(mm, x >> PAGE_SHIFT), 0UL);
+	check1(test, mm);
+}
+
+static void test_mremap_grow_in_place(struct kunit *test)
+{
+	struct mm_struct *mm = attach(test);
+	unsigned long base = free_area(test, 64), x = base + NPAGES(16);
+	struct vma_info v;
+	long ret;
+
+	if (!HAVE_MREMAP)
+		kunit_skip(test, "sys_mremap() not callable here");
+	map_at(test, x, 2);
+	fault(test, x, 2);
+	ret = do_mremap(x, NPAGES(2), NPAGES(6), 0, 0);
+	KUNIT_ASSERT_EQ(test, ret, (long)x);
+	v = vma_at(mm, x);
+	KUNIT_EXPECT_EQ(test, v.end, x + NPAGES(6));
+	KUNIT_EXPECT_EQ(test, v.pgoff, x >> PAGE_SHIFT);
+	KUNIT_EXPECT_EQ(test, users(mm, (x >> PAGE_SHIFT) + 5), 1UL);
+	check1(test, mm);
+}
+
+static unsigned long overlaps(struct mm_struct *mm)
+{
+	struct anon_index_stats st;
+
+	anon_index_stats(&mm->anon_space->index, &st);
+	return st.nr_overlap;
+}
+
+/*
+ * Free addresses after a VMA, but the indexes after its range are held by
+ * pages moved away: it grows in place all the same (as in mainline), and
+ * shares those indexes, counted as overlap.
+ */
+static void test_mremap_grow_busy_indexes(struct kunit *test)
+{
+	struct mm_struct *mm = attach(test);
+	unsigned long base = free_area(test, 128);
+	unsigned long c = base + NPAGES(16), x = c + NPAGES(2);
+	unsigned long y = base + NPAGES(64);
+	unsigned long before;
+	struct vma_info v;
+	long ret;
+
+	if (!HAVE_MREMAP)
+		kunit_skip(test, "sys_mremap() not callable here");
+	/* Faulted pages at y keep the indexes of x. */
+	map_at(test, x, 4);
+	fault(test, x, 4);
+	KUNIT_ASSERT_EQ(test, do_mremap(x, NPAGES(4), NPAGES(4),
+					MREMAP_MAYMOVE | MREMAP_FIXED, y),
+			(long)y);
+	map_at(test, c, 2);
+	check1(test, mm);
+	before = overlaps(mm);
+
+	ret = do_mremap(c, NPAGES(2), NPAGES(4), 0, 0);
+	KUNIT_ASSERT_EQ(test, ret, (long)c);
+	v = vma_at(mm, c);
+	KUNIT_ASSERT_TRUE(test, v.found);
+	KUNIT_EXPECT_EQ(test, v.end, c + NPAGES(4));
+	KUNIT_EXPECT_EQ(test, v.pgoff, c >> PAGE_SHIFT);
+	/* x's first two indexes: the grown tail and the moved pages. */
+	KUNIT_EXPECT_EQ(test, users(mm, x >> PAGE_SHIFT), 2UL);
+	KUNIT_EXPECT_EQ(test, overlaps(mm) - before, 2UL);
+	check1(test, mm);
+}
+
+/*
+ * realloc(): a faulted VMA with a neighbour right after it, in addresses
+ * and so in identity indexes, grows by moving.  The moved VMA keeps its
+ * pgoff and its range grows over the neighbour's indexes, counted as
+ * overlap; mremap() succeeds as in mainline.
+ */
+static void test_mremap_move_grow_over_neighbour(struct kunit *test)
+{
+	struct mm_struct *mm = attach(test);
+	unsigned long base = free_area(test, 128);
+	unsigned long a = base + NPAGES(16), b = a + NPAGES(4);
+	unsigned long before;
+	struct vma_info v;
+	long ret;
+
+	if (!HAVE_MREMAP)
+		kunit_skip(test, "sys_mremap() not callable here");
+	map_at(test, a, 4);
+	fault(test, a, 4);
+	/* A read-only neighbour does not merge with a. */
+	KUNIT_ASSERT_EQ(test, kunit_vm_mmap(test, NULL, b, NPAGES(4), PROT_READ,
+					    MAP_PRIVATE | MAP_ANONYMOUS |
+					    MAP_FIXED, 0), b);
+	check1(test, mm);
+	before = overlaps(mm);
+
+	ret = do_mremap(a, NPAGES(4), NPAGES(8), MREMAP_MAYMOVE, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(ret));
+	KUNIT_EXPECT_NE(test, (unsigned long)ret, a);
+	v = vma_at(mm, ret);
+	KUNIT_ASSERT_TRUE(test, v.found);
+	KUNIT_EXPECT_EQ(test, v.start, (unsigned long)ret);
+	KUNIT_EXPECT_EQ(test, v.end, ret + NPAGES(8));
+	KUNIT_EXPECT_EQ(test, v.pgoff, a >> PAGE_SHIFT);
+	KUNIT_EXPECT_EQ(test, users(mm, b >> PAGE_SHIFT), 2UL);
+	KUNIT_EXPECT_EQ(test, overlaps(mm) - before, 4UL);
+	check1(test, mm);
+}
+
+static void test_fork_shares(struct kunit *test)
+{
+	struct mm_struct *mm = attach(test);
+	unsigned long base = free_area(test, 64), x = base + NPAGES(16);
+	unsigned long px = x >> PAGE_SHIFT;
+	struct mm_struct *child, *both[2];
+
+	map_at(test, x, 4);
+	fault(test, x, 4);
+	child = fork_mm(test, mm);
+	KUNIT_ASSERT_PTR_EQ(test, child->anon_space, mm->anon_space);
+	KUNIT_EXPECT_EQ(test, users(mm, px), 2UL);
+	KUNIT_EXPECT_EQ(test, users(mm, px + 3), 2UL);
+	both[0] = mm;
+	both[1] = child;
+	check(test, both, 2);
+
+	/* The child unmaps it: one user left. */
+	switch_mm_to(mm, child);
+	KUNIT_EXPECT_EQ(test, vm_munmap(x, NPAGES(4)), 0);
+	switch_mm_to(child, mm);
+	KUNIT_EXPECT_EQ(test, users(mm, px), 1UL);
+	KUNIT_EXPECT_EQ(test, users(mm, px + 3), 1UL);
+	check(test, both, 2);
+}
+
+static void test_exit_releases(struct kunit *test)
+{
+	struct mm_struct *mm = attach(test);
+	unsigned long base = free_area(test, 64), x = base + NPAGES(16);
+	unsigned long px = x >> PAGE_SHIFT;
+	struct anon_index_stats before, after;
+	struct mm_struct *child, *both[2];
+
+	map_at(test, x, 4);
+	fault(test, x, 2);
+	anon_index_stats(&mm->anon_space->index, &before);
+	child = fork_mm(test, mm);
+	both[0] = mm;
+	both[1] = child;
+	check(test, both, 2);
+	KUNIT_EXPECT_EQ(test, users(mm, px + 3), 2UL);
+
+	/* exit_mmap() of the child. */
+	kunit_release_action(test, mmput_action, child);
+	KUNIT_EXPECT_EQ(test, users(mm, px), 1UL);
+	KUNIT_EXPECT_EQ(test, users(mm, px + 3), 1UL);
+	anon_index_stats(&mm->anon_space->index, &after);
+	KUNIT_EXPECT_EQ(test, after.nr_used, before.nr_used);
+	check1(test, mm);
+}
+
+static struct kunit_case anon_vma_index_test_cases[] = {
+	KUNIT_CASE(test_mmap_identity),
+	KUNIT_CASE(test_adjacent_mmaps_merge),
+	KUNIT_CASE(test_munmap_releases),
+	KUNIT_CASE(test_partial_munmap),
+	KUNIT_CASE(test_brk_grows_in_place),
+	KUNIT_CASE(test_mremap_move_keeps_pgoff),
+	KUNIT_CASE(test_mremap_move_unfaulted),
+	KUNIT_CASE(test_mremap_grow_in_place),
+	KUNIT_CASE(test_mremap_grow_busy_indexes),
+	KUNIT_CASE(test_mremap_move_grow_over_neighbour),
+	KUNIT_CASE(test_fork_shares),
+	KUNIT_CASE(test_exit_releases),
+	{}
+};
+
+static struct kunit_suite anon_vma_index_test_suite = {
+	.name = "anon_vma_index",
+	.test_cases = anon_vma_index_test_cases,
+};
+
+kunit_test_suite(anon_vma_index_test_suite);
+
+MODULE_DESCRIPTION("KUnit tests for the index ranges of anonymous VMAs");
+MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
