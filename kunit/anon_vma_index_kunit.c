@@ -6,8 +6,14 @@
  * family's anon_index, and the allocator's coverage must always equal the
  * multiset of those ranges over the family's mms.  The cases drive real mms
  * (the test thread's, attached by kunit_vm_mmap(), and dup_mm() copies of
- * it) through vm_mmap(), vm_munmap(), vm_brk_flags() and mremap(), and
- * check that equality after every step.
+ * it) through vm_mmap(), vm_munmap(), vm_brk_flags(), mremap(), mprotect()
+ * and stack growth, and check that equality after every step.
+ *
+ * After every step they also check the anon_space's i_mmap tree: it holds
+ * exactly the purely anonymous VMAs of the family's mms, each once, each
+ * found by a search for its own [vm_pgoff, vm_pgoff + vma_pages - 1], in
+ * start order and with consistent subtree maxima (so no VMA's range
+ * changed while it sat in the tree).
  */
 
 #include <kunit/test.h>
@@ -18,6 +24,7 @@
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/mmap_lock.h>
+#include <linux/rbtree.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
@@ -26,7 +33,10 @@
 #include <linux/syscalls.h>
 #include <linux/uaccess.h>
 
-/* sys_mremap() is a plain function only without syscall wrappers (UML). */
+/*
+ * sys_mremap() and sys_mprotect() are plain functions only without syscall
+ * wrappers (UML).
+ */
 #if IS_BUILTIN(CONFIG_ANON_SPACE_KUNIT_TEST) && \
 	!defined(CONFIG_ARCH_HAS_SYSCALL_WRAPPER)
 #define HAVE_MREMAP 1
@@ -36,6 +46,11 @@ static long do_mremap(unsigned long addr, unsigned long old_len,
 {
 	return sys_mremap(addr, old_len, new_len, flags, new_addr);
 }
+
+static long do_mprotect(unsigned long start, size_t len, unsigned long prot)
+{
+	return sys_mprotect(start, len, prot);
+}
 #else
 #define HAVE_MREMAP 0
 static long do_mremap(unsigned long addr, unsigned long old_len,
@@ -44,7 +59,18 @@ static long do_mremap(unsigned long addr, unsigned long old_len,
 {
 	return -EOPNOTSUPP;
 }
+
+static long do_mprotect(unsigned long start, size_t len, unsigned long prot)
+{
+	return -EOPNOTSUPP;
+}
 #endif
+
+/*
+ * The interval tree helpers and expand_downwards() are not exported: the
+ * tree is checked, and the stack grown, only in a built-in suite.
+ */
+#define BUILTIN_TEST	IS_BUILTIN(CONFIG_ANON_SPACE_KUNIT_TEST)
 
 #define NPAGES(n)	((unsigned long)(n) << PAGE_SHIFT)
 #define MAX_RANGES	64
@@ -152,9 +178,99 @@ static unsigned long cover(const struct vma_range *r, int n, unsigned long index
 	return c;
 }
 
+#if BUILTIN_TEST
+static unsigned long tree_last(struct vm_area_struct *vma)
+{
+	return vma->vm_pgoff + vma_pages(vma) - 1;
+}
+
+static unsigned long subtree_last(struct rb_node *node)
+{
+	struct vm_area_struct *vma;
+
+	if (!node)
+		return 0;
+	vma = rb_entry(node, struct vm_area_struct, shared.rb);
+	return vma->shared.rb_subtree_last;
+}
+
+/*
+ * The anon_space's tree holds exactly the purely anonymous VMAs of @mms,
+ * each once and under its current range.
+ */
+static void check_tree(struct kunit *test, struct mm_struct **mms,
+		       int nr_mms)
+{
+	struct address_space *mapping = &mms[0]->anon_space->mapping;
+	struct rb_root_cached *root = &mapping->i_mmap;
+	unsigned long nr_vmas = 0, nr_tree = 0, prev_start = 0;
+	struct vm_area_struct *vma, *t;
+	struct rb_node *node;
+	int m;
+
+	/* Every VMA of the mms is in the tree, found by its own range. */
+	for (m = 0; m < nr_mms; m++) {
+		VMA_ITERATOR(vmi, mms[m], 0);
+
+		mmap_read_lock(mms[m]);
+		i_mmap_lock_read(mapping);
+		for_each_vma(vmi, vma) {
+			bool found = false;
+
+			if (!anon_space_vma(vma))
+				continue;
+			nr_vmas++;
+			vma_interval_tree_foreach(t, root, vma->vm_pgoff,
+						  tree_last(vma))
+				if (t == vma)
+					found = true;
+			KUNIT_EXPECT_TRUE_MSG(test, found,
+					      "vma [%lx, %lx) pgoff %lx not in tree",
+					      vma->vm_start, vma->vm_end,
+					      vma->vm_pgoff);
+		}
+		i_mmap_unlock_read(mapping);
+		mmap_read_unlock(mms[m]);
+	}
+
+	i_mmap_lock_read(mapping);
+	/* Nothing else: only purely anonymous VMAs of the mms, each once. */
+	vma_interval_tree_foreach(t, root, 0, ULONG_MAX) {
+		bool ours = false;
+
+		for (m = 0; m < nr_mms; m++)
+			if (t->vm_mm == mms[m])
+				ours = true;
+		KUNIT_EXPECT_TRUE_MSG(test, ours, "tree vma of another mm");
+		KUNIT_EXPECT_TRUE(test, anon_space_vma(t));
+		nr_tree++;
+	}
+	/* Keys: in start order, subtree maxima as the current ranges say. */
+	for (node = rb_first_cached(root); node; node = rb_next(node)) {
+		unsigned long last;
+
+		t = rb_entry(node, struct vm_area_struct, shared.rb);
+		KUNIT_EXPECT_GE(test, t->vm_pgoff, prev_start);
+		prev_start = t->vm_pgoff;
+		last = max3(tree_last(t), subtree_last(node->rb_left),
+			    subtree_last(node->rb_right));
+		KUNIT_EXPECT_EQ_MSG(test, t->shared.rb_subtree_last, last,
+				    "vma pgoff %lx", t->vm_pgoff);
+	}
+	i_mmap_unlock_read(mapping);
+	KUNIT_EXPECT_EQ(test, nr_tree, nr_vmas);
+}
+#else
+static void check_tree(struct kunit *test, struct mm_struct **mms,
+		       int nr_mms)
+{
+}
+#endif
+
 /*
  * The allocator of the family of @mms covers each index exactly as often as
- * the purely anonymous VMAs of @mms do, and uses no other index.
+ * the purely anonymous VMAs of @mms do, and uses no other index; and the
+ * family's tree holds exactly those VMAs (check_tree()).
  */
 static void check(struct kunit *test, struct mm_struct **mms, int nr_mms)
 {
@@ -219,6 +335,8 @@ static void check(struct kunit *test, struct mm_struct **mms, int nr_mms)
 	}
 	anon_index_stats(ai, &st);
 	KUNIT_EXPECT_EQ(test, st.nr_used, uni);
+
+	check_tree(test, mms, nr_mms);
 }
 
 static void check1(struct kunit *test, struct mm_struct *mm)
@@ -507,6 +625,119 @@ static void test_mremap_move_grow_over_neighbour(struct kunit *test)
 	check1(test, mm);
 }
 
+/*
+ * mprotect() of the middle of a VMA splits it in three (the new VMAs go
+ * into the tree, the old one shrinks in it), restoring it merges them back
+ * (a merge that removes two VMAs), and changing a boundary moves it
+ * between two VMAs (one grows, the other shrinks and changes its pgoff).
+ * Without a callable mprotect(), unmapping the middle splits it instead.
+ */
+static void test_mprotect_split_middle(struct kunit *test)
+{
+	struct mm_struct *mm = attach(test);
+	unsigned long base = free_area(test, 64), x = base + NPAGES(16);
+	unsigned long px = x >> PAGE_SHIFT;
+	struct vma_info lo, mid, hi;
+
+	map_at(test, x, 8);
+	fault(test, x, 8);
+	check1(test, mm);
+	if (!HAVE_MREMAP) {
+		KUNIT_EXPECT_EQ(test, vm_munmap(x + NPAGES(3), NPAGES(2)), 0);
+		lo = vma_at(mm, x);
+		hi = vma_at(mm, x + NPAGES(5));
+		KUNIT_ASSERT_TRUE(test, lo.found && hi.found);
+		KUNIT_EXPECT_EQ(test, lo.end, x + NPAGES(3));
+		KUNIT_EXPECT_EQ(test, hi.pgoff, px + 5);
+		check1(test, mm);
+		return;
+	}
+
+	KUNIT_ASSERT_EQ(test, do_mprotect(x + NPAGES(3), NPAGES(2), PROT_READ),
+			0L);
+	lo = vma_at(mm, x);
+	mid = vma_at(mm, x + NPAGES(3));
+	hi = vma_at(mm, x + NPAGES(5));
+	KUNIT_ASSERT_TRUE(test, lo.found && mid.found && hi.found);
+	KUNIT_EXPECT_EQ(test, lo.end, x + NPAGES(3));
+	KUNIT_EXPECT_EQ(test, lo.pgoff, px);
+	KUNIT_EXPECT_EQ(test, mid.start, x + NPAGES(3));
+	KUNIT_EXPECT_EQ(test, mid.end, x + NPAGES(5));
+	KUNIT_EXPECT_EQ(test, mid.pgoff, px + 3);
+	KUNIT_EXPECT_EQ(test, hi.start, x + NPAGES(5));
+	KUNIT_EXPECT_EQ(test, hi.end, x + NPAGES(8));
+	KUNIT_EXPECT_EQ(test, hi.pgoff, px + 5);
+	KUNIT_EXPECT_EQ(test, users(mm, px + 3), 1UL);
+	check1(test, mm);
+
+	/* Read-write again: one VMA. */
+	KUNIT_ASSERT_EQ(test, do_mprotect(x + NPAGES(3), NPAGES(2),
+					  PROT_READ | PROT_WRITE), 0L);
+	lo = vma_at(mm, x);
+	KUNIT_ASSERT_TRUE(test, lo.found);
+	KUNIT_EXPECT_EQ(test, lo.start, x);
+	KUNIT_EXPECT_EQ(test, lo.end, x + NPAGES(8));
+	KUNIT_EXPECT_EQ(test, lo.pgoff, px);
+	check1(test, mm);
+
+	/* Split at the start, then move the boundary up by one page. */
+	KUNIT_ASSERT_EQ(test, do_mprotect(x, NPAGES(2), PROT_READ), 0L);
+	check1(test, mm);
+	KUNIT_ASSERT_EQ(test, do_mprotect(x + NPAGES(2), NPAGES(1), PROT_READ),
+			0L);
+	lo = vma_at(mm, x);
+	hi = vma_at(mm, x + NPAGES(3));
+	KUNIT_ASSERT_TRUE(test, lo.found && hi.found);
+	KUNIT_EXPECT_EQ(test, lo.end, x + NPAGES(3));
+	KUNIT_EXPECT_EQ(test, lo.pgoff, px);
+	KUNIT_EXPECT_EQ(test, hi.start, x + NPAGES(3));
+	KUNIT_EXPECT_EQ(test, hi.pgoff, px + 3);
+	check1(test, mm);
+}
+
+/*
+ * A stack-like VMA grows down in place (expand_downwards(), as a fault
+ * below it does): its range grows at its start and its key in the tree
+ * changes under the anon_space's i_mmap_rwsem.
+ */
+static void test_stack_grows_down(struct kunit *test)
+{
+#if BUILTIN_TEST
+	struct mm_struct *mm = attach(test);
+	/* Far above whatever is below: expand_downwards() keeps a gap. */
+	unsigned long base = free_area(test, 1024), s = base + NPAGES(512);
+	unsigned long ps = s >> PAGE_SHIFT, ret;
+	struct vm_area_struct *vma;
+	struct vma_info v;
+	int err = -ENOENT;
+
+	ret = vm_mmap(NULL, s, NPAGES(4), PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_GROWSDOWN |
+		      MAP_FIXED_NOREPLACE, 0);
+	KUNIT_ASSERT_EQ(test, ret, s);
+	fault(test, s, 4);
+	check1(test, mm);
+
+	mmap_write_lock(mm);
+	vma = vma_lookup(mm, s);
+	if (vma && (vma->vm_flags & VM_GROWSDOWN))
+		err = expand_downwards(vma, s - NPAGES(4));
+	mmap_write_unlock(mm);
+	KUNIT_ASSERT_EQ(test, err, 0);
+
+	v = vma_at(mm, s - NPAGES(4));
+	KUNIT_ASSERT_TRUE(test, v.found);
+	KUNIT_EXPECT_EQ(test, v.start, s - NPAGES(4));
+	KUNIT_EXPECT_EQ(test, v.end, s + NPAGES(4));
+	KUNIT_EXPECT_EQ(test, v.pgoff, ps - 4);
+	KUNIT_EXPECT_EQ(test, users(mm, ps - 4), 1UL);
+	fault(test, s - NPAGES(4), 8);
+	check1(test, mm);
+#else
+	kunit_skip(test, "expand_downwards() not exported");
+#endif
+}
+
 static void test_fork_shares(struct kunit *test)
 {
 	struct mm_struct *mm = attach(test);
@@ -570,6 +801,8 @@ static struct kunit_case anon_vma_index_test_cases[] = {
 	KUNIT_CASE(test_mremap_grow_in_place),
 	KUNIT_CASE(test_mremap_grow_busy_indexes),
 	KUNIT_CASE(test_mremap_move_grow_over_neighbour),
+	KUNIT_CASE(test_mprotect_split_middle),
+	KUNIT_CASE(test_stack_grows_down),
 	KUNIT_CASE(test_fork_shares),
 	KUNIT_CASE(test_exit_releases),
 	{}
