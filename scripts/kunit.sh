@@ -21,6 +21,11 @@ while [ $# -gt 0 ]; do
 		build_dir=$KASAN_BUILD
 		extra+=(--kconfig_add CONFIG_KASAN=y --kconfig_add CONFIG_KASAN_GENERIC=y
 			--kconfig_add CONFIG_KASAN_INLINE=y)
+		# slub_test's test_clobber_zone writes into a redzone on purpose;
+		# under KASAN the slab free that follows (init_object()) is
+		# reported and fails the test. Seen here on 6.12.117 with the
+		# series; it does not touch slub. slub_test runs in the plain build.
+		extra+=(--kconfig_add CONFIG_SLUB_KUNIT_TEST=n)
 		shift ;;
 	--json) json=${2:?--json needs a file}; shift 2 ;;
 	--) shift; extra+=("$@"); break ;;
