@@ -86,19 +86,6 @@ new_tree() {
 	log "base: Linux $ver"
 }
 
-# unexported_work: non-empty output when the tree holds something patches/ lacks.
-unexported_work() {
-	local tmp f
-	tree_dirty
-	tmp=$(mktemp -d)
-	export_series "$tmp"
-	for f in "$tmp"/*.patch; do
-		[ -e "$f" ] || continue
-		same_patch "$f" "$PATCHES/${f##*/}" || echo "commit not in patches/: ${f##*/}"
-	done
-	rm -rf "$tmp"
-}
-
 # series_matches DIR: does the exported series in DIR equal patches/?
 series_matches() {
 	local f
@@ -138,7 +125,8 @@ SRC_ID=$(source_id)
 mkdir -p "$BUILD"
 
 if [ -d "$TREE/.git" ]; then
-	work=$(unexported_work)
+	# patches-check.sh is the one definition of "work patches/ lacks".
+	work=$("$PROJECT/scripts/patches-check.sh" 2>&1) && work=
 	if [ -n "$work" ]; then
 		if [ "$force" != 1 ]; then
 			printf '%s\n' "$work" | head -20 >&2
