@@ -13,7 +13,20 @@
  * exactly the purely anonymous VMAs of the family's mms, each once, each
  * found by a search for its own [vm_pgoff, vm_pgoff + vma_pages - 1], in
  * start order and with consistent subtree maxima (so no VMA's range
- * changed while it sat in the tree).
+ * changed while it sat in the tree); and with CONFIG_DEBUG_ANON_SPACE the
+ * reverse map: for every anonymous folio of every mm of the family, the
+ * walk through the anon_space finds exactly the mappings the anon_vma walk
+ * finds, and visits no unrelated VMA unless the allocator counted an
+ * overlap.
+ *
+ * Suite anon_space_rmap: the walk finds exactly the real mappings of
+ * pages private to a mm, shared after fork and copied on write; and a
+ * seeded random sequence of mmap, munmap, mremap, mprotect, brk, fork,
+ * exit and faults across a family keeps all of the above after each step.
+ *
+ * Suite anon_mremap: every kind of mremap() moves VMA boundaries, never a
+ * page's index: each page is found at its new address, the same page with
+ * the same index, and the reverse map finds it there.
  */
 
 #include <kunit/test.h>
@@ -24,6 +37,9 @@
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/mmap_lock.h>
+#include <linux/moduleparam.h>
+#include <linux/pagewalk.h>
+#include <linux/prandom.h>
 #include <linux/rbtree.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
@@ -73,7 +89,7 @@ static long do_mprotect(unsigned long start, size_t len, unsigned long prot)
 #define BUILTIN_TEST	IS_BUILTIN(CONFIG_ANON_SPACE_KUNIT_TEST)
 
 #define NPAGES(n)	((unsigned long)(n) << PAGE_SHIFT)
-#define MAX_RANGES	64
+#define MAX_RANGES	512
 
 struct vma_range {
 	unsigned long start;	/* first index */
@@ -267,6 +283,9 @@ static void check_tree(struct kunit *test, struct mm_struct **mms,
 }
 #endif
 
+static void check_rmap(struct kunit *test, struct mm_struct **mms,
+		       int nr_mms);
+
 /*
  * The allocator of the family of @mms covers each index exactly as often as
  * the purely anonymous VMAs of @mms do, and uses no other index; and the
@@ -337,6 +356,53 @@ static void check(struct kunit *test, struct mm_struct **mms, int nr_mms)
 	KUNIT_EXPECT_EQ(test, st.nr_used, uni);
 
 	check_tree(test, mms, nr_mms);
+	check_rmap(test, mms, nr_mms);
+}
+
+#if IS_ENABLED(CONFIG_DEBUG_ANON_SPACE)
+#define HAVE_VERIFY 1
+#else
+#define HAVE_VERIFY 0
+#endif
+
+/*
+ * Verify the reverse map of every anonymous folio of @mm: no mismatch,
+ * nothing left unrecorded.
+ */
+static struct anon_space_verify verify(struct kunit *test,
+				       struct mm_struct *mm)
+{
+	struct anon_space_verify v = {};
+
+	if (!HAVE_VERIFY)
+		return v;
+	KUNIT_ASSERT_EQ(test, anon_space_verify_mm(mm, &v), 0);
+	KUNIT_EXPECT_EQ(test, v.mismatches, 0UL);
+	KUNIT_EXPECT_EQ(test, v.overflows, 0UL);
+	return v;
+}
+
+static unsigned long overlaps(struct mm_struct *mm)
+{
+	struct anon_index_stats st;
+
+	anon_index_stats(&mm->anon_space->index, &st);
+	return st.nr_overlap;
+}
+
+/*
+ * The reverse map of every mm of the family: exact, and no collision
+ * unless growth in place shared used indexes (counted as overlap).
+ */
+static void check_rmap(struct kunit *test, struct mm_struct **mms, int nr_mms)
+{
+	unsigned long collisions = 0;
+	int m;
+
+	for (m = 0; m < nr_mms; m++)
+		collisions += verify(test, mms[m]).collisions;
+	if (!overlaps(mms[0]))
+		KUNIT_EXPECT_EQ(test, collisions, 0UL);
 }
 
 static void check1(struct kunit *test, struct mm_struct *mm)
@@ -539,14 +605,6 @@ static void test_mremap_grow_in_place(struct kunit *test)
 	check1(test, mm);
 }
 
-static unsigned long overlaps(struct mm_struct *mm)
-{
-	struct anon_index_stats st;
-
-	anon_index_stats(&mm->anon_space->index, &st);
-	return st.nr_overlap;
-}
-
 /*
  * Free addresses after a VMA, but the indexes after its range are held by
  * pages moved away: it grows in place all the same (as in mainline), and
@@ -584,6 +642,9 @@ static void test_mremap_grow_busy_indexes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, users(mm, x >> PAGE_SHIFT), 2UL);
 	KUNIT_EXPECT_EQ(test, overlaps(mm) - before, 2UL);
 	check1(test, mm);
+	/* The walks of those two pages visit c too: counted, not silent. */
+	if (HAVE_VERIFY)
+		KUNIT_EXPECT_EQ(test, verify(test, mm).collisions, 2UL);
 }
 
 /*
@@ -622,6 +683,11 @@ static void test_mremap_move_grow_over_neighbour(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, v.pgoff, a >> PAGE_SHIFT);
 	KUNIT_EXPECT_EQ(test, users(mm, b >> PAGE_SHIFT), 2UL);
 	KUNIT_EXPECT_EQ(test, overlaps(mm) - before, 4UL);
+	check1(test, mm);
+	/* Pages in the grown part have b's indexes: the walks visit b too. */
+	fault(test, ret + NPAGES(4), 4);
+	if (HAVE_VERIFY)
+		KUNIT_EXPECT_EQ(test, verify(test, mm).collisions, 4UL);
 	check1(test, mm);
 }
 
@@ -790,6 +856,584 @@ static void test_exit_releases(struct kunit *test)
 	check1(test, mm);
 }
 
+/* Suite anon_space_rmap: the walk through the anon_space. */
+
+static unsigned long family_steps = 300;
+module_param(family_steps, ulong, 0444);
+MODULE_PARM_DESC(family_steps, "steps of the random family sequence");
+static unsigned long family_seed = 1;
+module_param(family_seed, ulong, 0444);
+MODULE_PARM_DESC(family_seed, "seed of the random family sequence");
+
+static void need_verify(struct kunit *test)
+{
+	if (!HAVE_VERIFY)
+		kunit_skip(test, "needs CONFIG_DEBUG_ANON_SPACE");
+}
+
+/* Pages of one mm: each found once, at its address, no VMA in vain. */
+static void test_rmap_private_pages(struct kunit *test)
+{
+	struct mm_struct *mm = attach(test);
+	unsigned long base = free_area(test, 64), x = base + NPAGES(16);
+	struct anon_space_verify v;
+
+	need_verify(test);
+	map_at(test, x, 4);
+	fault(test, x, 4);
+	v = verify(test, mm);
+	KUNIT_EXPECT_EQ(test, v.folios, 4UL);
+	KUNIT_EXPECT_EQ(test, v.mappings, 4UL);
+	KUNIT_EXPECT_EQ(test, v.visits, 4UL);
+	KUNIT_EXPECT_EQ(test, v.in_vain, 0UL);
+	KUNIT_EXPECT_EQ(test, v.collisions, 0UL);
+}
+
+/* After fork, every page is mapped in both mms and found in both. */
+static void test_rmap_fork_shared(struct kunit *test)
+{
+	struct mm_struct *mm = attach(test);
+	unsigned long base = free_area(test, 64), x = base + NPAGES(16);
+	struct anon_space_verify v;
+	struct mm_struct *child;
+
+	need_verify(test);
+	map_at(test, x, 4);
+	fault(test, x, 4);
+	child = fork_mm(test, mm);
+	v = verify(test, mm);
+	KUNIT_EXPECT_EQ(test, v.folios, 4UL);
+	KUNIT_EXPECT_EQ(test, v.mappings, 8UL);
+	KUNIT_EXPECT_EQ(test, v.visits, 8UL);
+	KUNIT_EXPECT_EQ(test, v.in_vain, 0UL);
+	v = verify(test, child);
+	KUNIT_EXPECT_EQ(test, v.folios, 4UL);
+	KUNIT_EXPECT_EQ(test, v.mappings, 8UL);
+}
+
+/*
+ * The child writes two pages: it gets copies at the same indexes.  Each
+ * copy is found only in the child, each original only in the parent, and
+ * the other mm's VMA is visited in vain (related: not a collision).
+ */
+static void test_rmap_cow(struct kunit *test)
+{
+	struct mm_struct *mm = attach(test);
+	unsigned long base = free_area(test, 64), x = base + NPAGES(16);
+	struct anon_space_verify v;
+	struct mm_struct *child, *both[2];
+
+	need_verify(test);
+	map_at(test, x, 4);
+	fault(test, x, 4);
+	child = fork_mm(test, mm);
+	switch_mm_to(mm, child);
+	fault(test, x, 2);
+	switch_mm_to(child, mm);
+
+	v = verify(test, mm);
+	KUNIT_EXPECT_EQ(test, v.folios, 4UL);
+	KUNIT_EXPECT_EQ(test, v.mappings, 6UL);
+	KUNIT_EXPECT_EQ(test, v.visits, 8UL);
+	KUNIT_EXPECT_EQ(test, v.in_vain, 2UL);
+	KUNIT_EXPECT_EQ(test, v.collisions, 0UL);
+	v = verify(test, child);
+	KUNIT_EXPECT_EQ(test, v.folios, 4UL);
+	KUNIT_EXPECT_EQ(test, v.mappings, 6UL);
+	KUNIT_EXPECT_EQ(test, v.in_vain, 2UL);
+	KUNIT_EXPECT_EQ(test, v.collisions, 0UL);
+	both[0] = mm;
+	both[1] = child;
+	check(test, both, 2);
+}
+
+/* The child unmaps: the parent's pages are found once again. */
+static void test_rmap_child_unmaps(struct kunit *test)
+{
+	struct mm_struct *mm = attach(test);
+	unsigned long base = free_area(test, 64), x = base + NPAGES(16);
+	struct anon_space_verify v, before, after;
+	struct mm_struct *child;
+
+	need_verify(test);
+	map_at(test, x, 4);
+	fault(test, x, 4);
+	child = fork_mm(test, mm);
+	switch_mm_to(mm, child);
+	KUNIT_EXPECT_EQ(test, vm_munmap(x + NPAGES(1), NPAGES(2)), 0);
+	switch_mm_to(child, mm);
+	anon_space_verify_totals(&before);
+	v = verify(test, mm);
+	KUNIT_EXPECT_EQ(test, v.folios, 4UL);
+	KUNIT_EXPECT_EQ(test, v.mappings, 6UL);
+	KUNIT_EXPECT_EQ(test, v.in_vain, 0UL);
+	/* The totals in debugfs count this verification. */
+	anon_space_verify_totals(&after);
+	KUNIT_EXPECT_GE(test, after.folios - before.folios, 4UL);
+	KUNIT_EXPECT_GE(test, after.mappings - before.mappings, 6UL);
+}
+
+/* Write one byte to every page of [addr, addr + pages) that allows it. */
+static void try_fault(unsigned long addr, unsigned long pages)
+{
+	char byte = 0x6b;
+	unsigned long i;
+
+	for (i = 0; i < pages; i++)
+		if (copy_to_user((void __user *)(addr + NPAGES(i)), &byte, 1))
+			continue;
+}
+
+#define FAMILY_MAX	3
+#define FAMILY_WINDOW	64
+
+enum family_op {
+	OP_MMAP, OP_MUNMAP, OP_MREMAP, OP_MREMAP_FIXED, OP_MREMAP_DONTUNMAP,
+	OP_MPROTECT, OP_BRK, OP_FORK, OP_EXIT, OP_FAULT, NR_FAMILY_OPS
+};
+
+/*
+ * A seeded random sequence over a family of up to three mms: each step
+ * picks an mm and an operation on random ranges of a 64-page window (some
+ * fail, as they would in a program), then checks the allocator, the tree
+ * and the reverse map of the whole family.
+ */
+static void test_random_family(struct kunit *test)
+{
+	struct mm_struct *mm = attach(test);
+	unsigned long base = free_area(test, FAMILY_WINDOW + 32) + NPAGES(16);
+	unsigned long done[NR_FAMILY_OPS] = {}, step;
+	struct mm_struct *mms[FAMILY_MAX] = { mm };
+	struct anon_space_verify before, after;
+	int nr = 1, cur = 0;
+	struct rnd_state rnd;
+
+	if (!HAVE_MREMAP)
+		kunit_skip(test, "sys_mremap() not callable here");
+	prandom_seed_state(&rnd, family_seed);
+	anon_space_verify_totals(&before);
+
+	for (step = 0; step < family_steps; step++) {
+		u32 r = prandom_u32_state(&rnd);
+		enum family_op op = r % NR_FAMILY_OPS;
+		unsigned long a = base + NPAGES((r >> 8) % FAMILY_WINDOW);
+		unsigned long b = base + NPAGES((r >> 16) % FAMILY_WINDOW);
+		unsigned long len = NPAGES(1 + (r >> 24) % 8);
+		unsigned long len2 = NPAGES(1 + (r >> 28) % 8);
+		int who = prandom_u32_state(&rnd) % nr;
+		long ret = 0;
+
+		if (who != cur) {
+			switch_mm_to(mms[cur], mms[who]);
+			cur = who;
+		}
+		/* mremap() and mprotect() mostly within one VMA, as programs do. */
+		if (op == OP_MPROTECT || op == OP_MREMAP ||
+		    op == OP_MREMAP_FIXED || op == OP_MREMAP_DONTUNMAP) {
+			struct vma_info v = vma_at(mms[cur], a);
+
+			if (v.found && (r & 0x80))
+				len = min(len, v.end - a);
+		}
+		switch (op) {
+		case OP_MMAP:
+			ret = vm_mmap(NULL, a, len, PROT_READ | PROT_WRITE,
+				      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0);
+			break;
+		case OP_MUNMAP:
+			ret = vm_munmap(a, len);
+			break;
+		case OP_MREMAP:
+			ret = do_mremap(a, len, len2, MREMAP_MAYMOVE, 0);
+			break;
+		case OP_MREMAP_FIXED:
+			ret = do_mremap(a, len, len2,
+					MREMAP_MAYMOVE | MREMAP_FIXED, b);
+			break;
+		case OP_MREMAP_DONTUNMAP:
+			ret = do_mremap(a, len, len, MREMAP_MAYMOVE |
+					MREMAP_FIXED | MREMAP_DONTUNMAP, b);
+			break;
+		case OP_MPROTECT:
+			ret = do_mprotect(a, len, r & 1 ? PROT_READ :
+					  PROT_READ | PROT_WRITE);
+			break;
+		case OP_BRK:
+			ret = vm_brk_flags(a, len, 0);
+			break;
+		case OP_FORK:
+			if (nr == FAMILY_MAX)
+				continue;
+			mms[nr++] = fork_mm(test, mms[cur]);
+			break;
+		case OP_EXIT:
+			if (nr == 1)
+				continue;
+			/* The last child exits; the test thread leaves it. */
+			if (cur == nr - 1) {
+				switch_mm_to(mms[cur], mms[0]);
+				cur = 0;
+			}
+			kunit_release_action(test, mmput_action, mms[--nr]);
+			break;
+		case OP_FAULT:
+			try_fault(a, len >> PAGE_SHIFT);
+			break;
+		default:
+			break;
+		}
+		if (!IS_ERR_VALUE(ret))
+			done[op]++;
+		check(test, mms, nr);
+		if (test->status == KUNIT_FAILURE) {
+			kunit_info(test, "seed %lu: failed at step %lu, op %d (%#lx, %#lx, %#lx, %#lx) in mm %d of %d: %ld\n",
+				   family_seed, step, op, a, len, b, len2, cur,
+				   nr, ret);
+			break;
+		}
+	}
+	if (cur)
+		switch_mm_to(mms[cur], mms[0]);
+	anon_space_verify_totals(&after);
+	kunit_info(test, "seed %lu, %lu steps: mmap %lu munmap %lu mremap %lu/%lu/%lu mprotect %lu brk %lu fork %lu exit %lu fault %lu; overlap %lu; verified %lu folios, %lu collisions, %lu mismatches\n",
+		   family_seed, step, done[OP_MMAP], done[OP_MUNMAP],
+		   done[OP_MREMAP], done[OP_MREMAP_FIXED],
+		   done[OP_MREMAP_DONTUNMAP], done[OP_MPROTECT], done[OP_BRK],
+		   done[OP_FORK], done[OP_EXIT], done[OP_FAULT], overlaps(mm),
+		   after.folios - before.folios,
+		   after.collisions - before.collisions,
+		   after.mismatches - before.mismatches);
+	KUNIT_EXPECT_EQ(test, after.mismatches, before.mismatches);
+	if (HAVE_VERIFY)
+		KUNIT_EXPECT_GT(test, after.folios, before.folios);
+}
+
+/* Suite anon_mremap: pages keep their index, VMA boundaries move. */
+
+struct page_info {
+	unsigned long pfn;
+	unsigned long index;
+};
+
+/* The page mapped at @addr and its index, or pfn 0 if none. */
+static struct page_info page_at(struct mm_struct *mm, unsigned long addr)
+{
+	struct page_info pi = {};
+#if BUILTIN_TEST
+	struct vm_area_struct *vma;
+	struct folio_walk fw;
+	struct folio *folio;
+
+	mmap_read_lock(mm);
+	vma = vma_lookup(mm, addr);
+	folio = vma ? folio_walk_start(&fw, vma, addr, 0) : NULL;
+	if (folio) {
+		pi.pfn = page_to_pfn(fw.page);
+		pi.index = folio->index + folio_page_idx(folio, fw.page);
+		folio_walk_end(&fw, vma);
+	}
+	mmap_read_unlock(mm);
+#endif
+	return pi;
+}
+
+static void need_pages(struct kunit *test)
+{
+	if (!HAVE_MREMAP || !BUILTIN_TEST)
+		kunit_skip(test, "needs a built-in suite with sys_mremap()");
+}
+
+/* Record the pages of [@addr, @addr + @n pages), which must be present. */
+static void record(struct kunit *test, struct mm_struct *mm,
+		   unsigned long addr, int n, struct page_info *pi)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		pi[i] = page_at(mm, addr + NPAGES(i));
+		KUNIT_ASSERT_NE(test, pi[i].pfn, 0UL);
+	}
+}
+
+/* The pages of @pi, each with its index, are now at @addr. */
+static void expect_pages(struct kunit *test, struct mm_struct *mm,
+			 unsigned long addr, int n, const struct page_info *pi)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		struct page_info now = page_at(mm, addr + NPAGES(i));
+
+		KUNIT_EXPECT_EQ_MSG(test, now.pfn, pi[i].pfn, "page %d", i);
+		KUNIT_EXPECT_EQ_MSG(test, now.index, pi[i].index, "page %d", i);
+	}
+}
+
+static void test_move(struct kunit *test)
+{
+	struct mm_struct *mm = attach(test);
+	unsigned long base = free_area(test, 128);
+	unsigned long x = base + NPAGES(16), y = base + NPAGES(64);
+	struct page_info pi[8];
+
+	need_pages(test);
+	map_at(test, x, 8);
+	fault(test, x, 8);
+	record(test, mm, x, 8, pi);
+	KUNIT_ASSERT_EQ(test, do_mremap(x, NPAGES(8), NPAGES(8),
+					MREMAP_MAYMOVE | MREMAP_FIXED, y),
+			(long)y);
+	expect_pages(test, mm, y, 8, pi);
+	KUNIT_EXPECT_EQ(test, page_at(mm, x).pfn, 0UL);
+	KUNIT_EXPECT_EQ(test, vma_at(mm, y).pgoff, pi[0].index);
+	check1(test, mm);
+}
+
+static void test_shrink(struct kunit *test)
+{
+	struct mm_struct *mm = attach(test);
+	unsigned long base = free_area(test, 64), x = base + NPAGES(16);
+	struct page_info pi[8];
+
+	need_pages(test);
+	map_at(test, x, 8);
+	fault(test, x, 8);
+	record(test, mm, x, 8, pi);
+	KUNIT_ASSERT_EQ(test, do_mremap(x, NPAGES(8), NPAGES(4), 0, 0),
+			(long)x);
+	expect_pages(test, mm, x, 4, pi);
+	KUNIT_EXPECT_EQ(test, vma_at(mm, x).end, x + NPAGES(4));
+	/* The tail's indexes are free again. */
+	KUNIT_EXPECT_EQ(test, users(mm, pi[4].index), 0UL);
+	KUNIT_EXPECT_EQ(test, users(mm, pi[7].index), 0UL);
+	check1(test, mm);
+}
+
+static void test_grow_in_place(struct kunit *test)
+{
+	struct mm_struct *mm = attach(test);
+	unsigned long base = free_area(test, 64), x = base + NPAGES(16);
+	struct page_info pi[4];
+
+	need_pages(test);
+	map_at(test, x, 4);
+	fault(test, x, 4);
+	record(test, mm, x, 4, pi);
+	KUNIT_ASSERT_EQ(test, do_mremap(x, NPAGES(4), NPAGES(8), 0, 0),
+			(long)x);
+	expect_pages(test, mm, x, 4, pi);
+	fault(test, x + NPAGES(4), 4);
+	/* New pages continue the range. */
+	KUNIT_EXPECT_EQ(test, page_at(mm, x + NPAGES(4)).index,
+			pi[0].index + 4);
+	KUNIT_EXPECT_EQ(test, page_at(mm, x + NPAGES(7)).index,
+			pi[0].index + 7);
+	check1(test, mm);
+}
+
+/*
+ * A neighbour that takes no index (shared anonymous memory is shmem)
+ * makes the VMA move to grow; its pages keep their indexes, and the
+ * grown part takes free indexes after them: no overlap.
+ */
+static void test_grow_with_move(struct kunit *test)
+{
+	struct mm_struct *mm = attach(test);
+	unsigned long base = free_area(test, 128), x = base + NPAGES(16);
+	struct page_info pi[4];
+	unsigned long ovl = 0;
+	long ret;
+
+	need_pages(test);
+	map_at(test, x, 4);
+	fault(test, x, 4);
+	record(test, mm, x, 4, pi);
+	KUNIT_ASSERT_EQ(test, kunit_vm_mmap(test, NULL, x + NPAGES(4),
+					    NPAGES(4), PROT_READ | PROT_WRITE,
+					    MAP_SHARED | MAP_ANONYMOUS |
+					    MAP_FIXED, 0), x + NPAGES(4));
+	ovl = overlaps(mm);
+	ret = do_mremap(x, NPAGES(4), NPAGES(8), MREMAP_MAYMOVE, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(ret));
+	KUNIT_ASSERT_NE(test, (unsigned long)ret, x);
+	expect_pages(test, mm, ret, 4, pi);
+	fault(test, ret + NPAGES(4), 4);
+	KUNIT_EXPECT_EQ(test, page_at(mm, ret + NPAGES(4)).index,
+			pi[0].index + 4);
+	KUNIT_EXPECT_EQ(test, overlaps(mm), ovl);
+	check1(test, mm);
+}
+
+/* Two pages moved out of the middle: three VMAs, every page keeps its index. */
+static void test_move_middle(struct kunit *test)
+{
+	struct mm_struct *mm = attach(test);
+	unsigned long base = free_area(test, 128);
+	unsigned long x = base + NPAGES(16), y = base + NPAGES(64);
+	struct page_info pi[8];
+
+	need_pages(test);
+	map_at(test, x, 8);
+	fault(test, x, 8);
+	record(test, mm, x, 8, pi);
+	KUNIT_ASSERT_EQ(test, do_mremap(x + NPAGES(2), NPAGES(2), NPAGES(2),
+					MREMAP_MAYMOVE | MREMAP_FIXED, y),
+			(long)y);
+	expect_pages(test, mm, x, 2, pi);
+	expect_pages(test, mm, y, 2, pi + 2);
+	expect_pages(test, mm, x + NPAGES(4), 4, pi + 4);
+	KUNIT_EXPECT_EQ(test, vma_at(mm, x).end, x + NPAGES(2));
+	KUNIT_EXPECT_EQ(test, vma_at(mm, y).pgoff, pi[2].index);
+	KUNIT_EXPECT_EQ(test, vma_at(mm, x + NPAGES(4)).pgoff, pi[4].index);
+	check1(test, mm);
+}
+
+/*
+ * MREMAP_DONTUNMAP: the pages move with their indexes; the old VMA stays,
+ * empty, with a fresh range, so pages faulted there get other indexes.
+ */
+static void test_dontunmap(struct kunit *test)
+{
+	struct mm_struct *mm = attach(test);
+	unsigned long base = free_area(test, 128);
+	unsigned long x = base + NPAGES(16), y = base + NPAGES(64);
+	struct page_info pi[4], fresh;
+
+	need_pages(test);
+	map_at(test, x, 4);
+	fault(test, x, 4);
+	record(test, mm, x, 4, pi);
+	KUNIT_ASSERT_EQ(test, do_mremap(x, NPAGES(4), NPAGES(4),
+					MREMAP_MAYMOVE | MREMAP_FIXED |
+					MREMAP_DONTUNMAP, y), (long)y);
+	expect_pages(test, mm, y, 4, pi);
+	KUNIT_EXPECT_TRUE(test, vma_at(mm, x).found);
+	KUNIT_EXPECT_EQ(test, page_at(mm, x).pfn, 0UL);
+	fault(test, x, 4);
+	fresh = page_at(mm, x);
+	KUNIT_EXPECT_TRUE(test, fresh.index + 4 <= pi[0].index ||
+			  fresh.index >= pi[0].index + 4);
+	check1(test, mm);
+}
+
+/* MREMAP_FIXED over a faulted mapping: it goes, the moved pages stay whole. */
+static void test_fixed_over_mapping(struct kunit *test)
+{
+	struct mm_struct *mm = attach(test);
+	unsigned long base = free_area(test, 128);
+	unsigned long x = base + NPAGES(16), z = base + NPAGES(64);
+	struct page_info pi[4], old[4];
+
+	need_pages(test);
+	map_at(test, x, 4);
+	fault(test, x, 4);
+	map_at(test, z, 4);
+	fault(test, z, 4);
+	record(test, mm, x, 4, pi);
+	record(test, mm, z, 4, old);
+	KUNIT_ASSERT_EQ(test, do_mremap(x, NPAGES(4), NPAGES(4),
+					MREMAP_MAYMOVE | MREMAP_FIXED, z),
+			(long)z);
+	expect_pages(test, mm, z, 4, pi);
+	KUNIT_EXPECT_EQ(test, users(mm, old[0].index), 0UL);
+	KUNIT_EXPECT_EQ(test, users(mm, pi[0].index), 1UL);
+	check1(test, mm);
+}
+
+/*
+ * Linus' scenario with real pages: faulted pages moved away keep their
+ * indexes; a new mapping at the vacated address, faulted too, gets other
+ * indexes, so no walk visits a VMA in vain.
+ */
+static void test_linus_scenario(struct kunit *test)
+{
+	struct mm_struct *mm = attach(test);
+	unsigned long base = free_area(test, 128);
+	unsigned long x = base + NPAGES(16), y = base + NPAGES(64);
+	struct anon_space_verify v;
+	struct page_info pi[4];
+
+	need_pages(test);
+	need_verify(test);
+	map_at(test, x, 4);
+	fault(test, x, 4);
+	record(test, mm, x, 4, pi);
+	KUNIT_ASSERT_EQ(test, do_mremap(x, NPAGES(4), NPAGES(4),
+					MREMAP_MAYMOVE | MREMAP_FIXED, y),
+			(long)y);
+	map_at(test, x, 4);
+	fault(test, x, 4);
+	KUNIT_EXPECT_NE(test, page_at(mm, x).index, pi[0].index);
+	v = verify(test, mm);
+	KUNIT_EXPECT_EQ(test, v.folios, 8UL);
+	KUNIT_EXPECT_EQ(test, v.mappings, 8UL);
+	KUNIT_EXPECT_EQ(test, v.in_vain, 0UL);
+	KUNIT_EXPECT_EQ(test, v.collisions, 0UL);
+	check1(test, mm);
+}
+
+/*
+ * The same under the naive 2004 scheme (identity indexes): the new pages
+ * share the moved pages' indexes, every walk visits the unrelated VMA
+ * too, and only page_vma_mapped_walk() keeps the result right.
+ */
+static void test_linus_scenario_naive(struct kunit *test)
+{
+	enum anon_index_policy prev = anon_space_set_policy(ANON_INDEX_NAIVE);
+	struct mm_struct *mm = attach(test);
+	unsigned long base, x, y;
+	struct anon_space_verify v;
+	struct page_info pi[4];
+
+	anon_space_set_policy(prev);
+	need_pages(test);
+	need_verify(test);
+	base = free_area(test, 128);
+	x = base + NPAGES(16);
+	y = base + NPAGES(64);
+	map_at(test, x, 4);
+	fault(test, x, 4);
+	record(test, mm, x, 4, pi);
+	KUNIT_ASSERT_EQ(test, do_mremap(x, NPAGES(4), NPAGES(4),
+					MREMAP_MAYMOVE | MREMAP_FIXED, y),
+			(long)y);
+	map_at(test, x, 4);
+	fault(test, x, 4);
+	KUNIT_EXPECT_EQ(test, page_at(mm, x).index, pi[0].index);
+	v = verify(test, mm);
+	KUNIT_EXPECT_EQ(test, v.folios, 8UL);
+	KUNIT_EXPECT_EQ(test, v.mappings, 8UL);
+	KUNIT_EXPECT_EQ(test, v.in_vain, 8UL);
+	KUNIT_EXPECT_EQ(test, v.collisions, 8UL);
+}
+
+/* A new neighbour of a moved VMA continues its range and merges with it. */
+static void test_merge_with_new_neighbour(struct kunit *test)
+{
+	struct mm_struct *mm = attach(test);
+	unsigned long base = free_area(test, 128);
+	unsigned long x = base + NPAGES(16), y = base + NPAGES(64);
+	struct page_info pi[4];
+	struct vma_info v;
+
+	need_pages(test);
+	map_at(test, x, 4);
+	fault(test, x, 4);
+	record(test, mm, x, 4, pi);
+	KUNIT_ASSERT_EQ(test, do_mremap(x, NPAGES(4), NPAGES(4),
+					MREMAP_MAYMOVE | MREMAP_FIXED, y),
+			(long)y);
+	map_at(test, y + NPAGES(4), 2);
+	v = vma_at(mm, y);
+	KUNIT_EXPECT_EQ(test, v.start, y);
+	KUNIT_EXPECT_EQ(test, v.end, y + NPAGES(6));
+	fault(test, y + NPAGES(4), 2);
+	expect_pages(test, mm, y, 4, pi);
+	KUNIT_EXPECT_EQ(test, page_at(mm, y + NPAGES(5)).index,
+			pi[0].index + 5);
+	check1(test, mm);
+}
+
 static struct kunit_case anon_vma_index_test_cases[] = {
 	KUNIT_CASE(test_mmap_identity),
 	KUNIT_CASE(test_adjacent_mmaps_merge),
@@ -813,8 +1457,42 @@ static struct kunit_suite anon_vma_index_test_suite = {
 	.test_cases = anon_vma_index_test_cases,
 };
 
-kunit_test_suite(anon_vma_index_test_suite);
+static struct kunit_case anon_space_rmap_test_cases[] = {
+	KUNIT_CASE(test_rmap_private_pages),
+	KUNIT_CASE(test_rmap_fork_shared),
+	KUNIT_CASE(test_rmap_cow),
+	KUNIT_CASE(test_rmap_child_unmaps),
+	KUNIT_CASE_SLOW(test_random_family),
+	{}
+};
 
-MODULE_DESCRIPTION("KUnit tests for the index ranges of anonymous VMAs");
+static struct kunit_suite anon_space_rmap_test_suite = {
+	.name = "anon_space_rmap",
+	.test_cases = anon_space_rmap_test_cases,
+};
+
+static struct kunit_case anon_mremap_test_cases[] = {
+	KUNIT_CASE(test_move),
+	KUNIT_CASE(test_shrink),
+	KUNIT_CASE(test_grow_in_place),
+	KUNIT_CASE(test_grow_with_move),
+	KUNIT_CASE(test_move_middle),
+	KUNIT_CASE(test_dontunmap),
+	KUNIT_CASE(test_fixed_over_mapping),
+	KUNIT_CASE(test_linus_scenario),
+	KUNIT_CASE(test_linus_scenario_naive),
+	KUNIT_CASE(test_merge_with_new_neighbour),
+	{}
+};
+
+static struct kunit_suite anon_mremap_test_suite = {
+	.name = "anon_mremap",
+	.test_cases = anon_mremap_test_cases,
+};
+
+kunit_test_suites(&anon_vma_index_test_suite, &anon_space_rmap_test_suite,
+		  &anon_mremap_test_suite);
+
+MODULE_DESCRIPTION("KUnit tests for anonymous VMAs: index ranges, reverse map, mremap");
 MODULE_LICENSE("GPL");
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
