@@ -9,7 +9,7 @@ BREAK ?=
 
 .DEFAULT_GOAL := all
 .PHONY: help all deps prepare build run kunit kasan valgrind vma-test checkpatch \
-	gdb gdb-check refresh patches-check check bench clean distclean
+	gdb gdb-check refresh series-build patches-check check bench clean distclean
 
 help: ## list the targets
 	@echo "usage: make [TARGET] [SUITE=glob] [BREAK=function] [LINUX_SRC=/path/to/6.12.y/git]"
@@ -56,17 +56,21 @@ gdb-check: ## scripted GDB: break in anon_index_alloc, check the backtrace reach
 refresh: ## export the tree's commits to patches/ (only changed files are rewritten)
 	@$(S)/refresh.sh
 
+series-build: ## bisectability: build the kernel at every commit of the series (FROM=N to start at patch N)
+	@$(S)/series-build.sh $(FROM)
+
 patches-check: ## fail if the tree holds commits or changes that patches/ lacks
 	@$(S)/patches-check.sh
 
-bench: ## allocator benchmarks: ns/op at 10^3..10^5 live ranges, span/footprint after churn (+ build/bench.json)
+bench: ## allocator ns/op at 10^3..10^5 ranges, span/footprint; mremap/mmap ns with ANON_SPACE on/off
 	@$(S)/bench.sh
+	@$(S)/bench-uml.sh
 
 check: ## every test: checkpatch, UML suites, KASAN, Valgrind host run, tools/testing/vma, GDB
 	@$(S)/check.sh
 
 clean: ## remove build products (keeps the prepared tree and its git history)
-	rm -rf build/host build/bench build/linux/.kunit build/linux/.kunit-kasan build/*.log build/*.json
+	rm -rf build/host build/bench build/linux/.kunit build/linux/.kunit-kasan build/linux/.kunit-bench-on build/linux/.kunit-bench-off build/*.log build/*.json
 
 distclean: patches-check ## remove build/ entirely (refuses while the tree has unexported work)
 	rm -rf build

@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mremap_bench: time mremap() moves of faulted anonymous memory, and
+ * mmap()+munmap() of anonymous memory, in the KUnit test thread's mm.
+ *
+ * Not a test: every case passes unless a call fails, and prints its
+ * figures as KTAP diagnostics ("# bench: ...") for scripts/bench.sh, which
+ * runs it by name on two kernels, CONFIG_ANON_SPACE=y and =n, to show
+ * what the series adds to each operation.  It does not depend on
+ * CONFIG_ANON_SPACE.
+ *
+ * A move goes back and forth between two fixed addresses (MREMAP_FIXED),
+ * so every round moves the same faulted pages the same distance.  The
+ * median and the minimum over the rounds are printed, in nanoseconds.
+ */
+
+#include <kunit/test.h>
+#include <linux/err.h>
+#include <linux/ktime.h>
+#include <linux/mm.h>
+#include <linux/mman.h>
+#include <linux/moduleparam.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/syscalls.h>
+#include <linux/uaccess.h>
+
+static unsigned int bench_rounds = 201;
+module_param(bench_rounds, uint, 0444);
+MODULE_PARM_DESC(bench_rounds, "timed rounds per case");
+
+#define NPAGES(n)	((unsigned long)(n) << PAGE_SHIFT)
+
+/* sys_mremap() is a plain function only without syscall wrappers (UML). */
+#if IS_BUILTIN(CONFIG_MREMAP_KUNIT_BENCH) && \
+	!defined(CONFIG_ARCH_HAS_SYSCALL_WRAPPER)
+#define HAVE_MREMAP 1
+static long do_mremap(unsigned long addr, unsigned long len, unsigned long to)
+{
+	return sys_mremap(addr, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, to);
+}
+#else
+#define HAVE_MREMAP 0
+static long do_mremap(unsigned long addr, unsigned long len, unsigned long to)
+{
+	return -EOPNOTSUPP;
+}
+#endif
+
+static const unsigned long bench_pages[] = { 1, 64, 4096 };
+
+static void pages_to_desc(const unsigned long *pages, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%lu pages", *pages);
+}
+
+KUNIT_ARRAY_PARAM(bench_pages, bench_pages, pages_to_desc);
+
+static int u64_cmp(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* An area of @len bytes nobody uses, as the start of a fresh mapping. */
+static unsigned long free_area(struct kunit *test, unsigned long len)
+{
+	unsigned long addr;
+
+	addr = kunit_vm_mmap(test, NULL, 0, len, PROT_READ | PROT_WRITE,
+			     MAP_PRIVATE | MAP_ANONYMOUS, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(addr) || !addr);
+	KUNIT_ASSERT_EQ(test, vm_munmap(addr, len), 0);
+	return addr;
+}
+
+static void report(struct kunit *test, const char *op, unsigned long pages,
+		   u64 *ns, unsigned int n)
+{
+	sort(ns, n, sizeof(*ns), u64_cmp, NULL);
+	kunit_info(test, "bench: %s pages=%lu rounds=%u median_ns=%llu min_ns=%llu anon_space=%d\n",
+		   op, pages, n, ns[n / 2], ns[0], IS_ENABLED(CONFIG_ANON_SPACE));
+}
+
+static void bench_mremap_move(struct kunit *test)
+{
+	const unsigned long *pages = test->param_value;
+	unsigned long len = NPAGES(*pages), base, a, b, from, to, i;
+	unsigned int r, n = bench_rounds;
+	char byte = 1;
+	u64 *ns;
+
+	if (!HAVE_MREMAP)
+		kunit_skip(test, "sys_mremap() not callable here");
+	ns = kunit_kcalloc(test, n, sizeof(*ns), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ns);
+	/* Two places with a gap between them and around them. */
+	base = free_area(test, 4 * len + NPAGES(32));
+	a = base + NPAGES(8);
+	b = a + 2 * len + NPAGES(8);
+	KUNIT_ASSERT_EQ(test, vm_mmap(NULL, a, len, PROT_READ | PROT_WRITE,
+				      MAP_PRIVATE | MAP_ANONYMOUS |
+				      MAP_FIXED_NOREPLACE, 0), a);
+	for (i = 0; i < *pages; i++)
+		KUNIT_ASSERT_EQ(test, copy_to_user((void __user *)
+						   (a + NPAGES(i)), &byte, 1),
+				0UL);
+
+	from = a;
+	to = b;
+	for (r = 0; r < n; r++) {
+		u64 t0 = ktime_get_ns();
+		long ret = do_mremap(from, len, to);
+
+		ns[r] = ktime_get_ns() - t0;
+		KUNIT_ASSERT_EQ(test, ret, (long)to);
+		swap(from, to);
+	}
+	report(test, "mremap_move", *pages, ns, n);
+	KUNIT_EXPECT_EQ(test, vm_munmap(from, len), 0);
+}
+
+static void bench_mmap_munmap(struct kunit *test)
+{
+	const unsigned long *pages = test->param_value;
+	unsigned long len = NPAGES(*pages), addr;
+	unsigned int r, n = bench_rounds;
+	u64 *ns;
+
+	ns = kunit_kcalloc(test, n, sizeof(*ns), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ns);
+	free_area(test, PAGE_SIZE);
+	for (r = 0; r < n; r++) {
+		u64 t0 = ktime_get_ns();
+
+		addr = vm_mmap(NULL, 0, len, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, 0);
+		if (!IS_ERR_VALUE(addr))
+			vm_munmap(addr, len);
+		ns[r] = ktime_get_ns() - t0;
+		KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(addr));
+	}
+	report(test, "mmap_munmap", *pages, ns, n);
+}
+
+static struct kunit_case mremap_bench_cases[] = {
+	KUNIT_CASE_PARAM(bench_mremap_move, bench_pages_gen_params),
+	KUNIT_CASE_PARAM(bench_mmap_munmap, bench_pages_gen_params),
+	{}
+};
+
+static struct kunit_suite mremap_bench_suite = {
+	.name = "mremap_bench",
+	.test_cases = mremap_bench_cases,
+};
+
+kunit_test_suite(mremap_bench_suite);
+
+MODULE_DESCRIPTION("Timings of mremap() moves and anonymous mmap()+munmap()");
+MODULE_LICENSE("GPL");
