@@ -1485,8 +1485,25 @@ static struct kunit_case anon_mremap_test_cases[] = {
 	{}
 };
 
+/*
+ * The verifier's totals once the project's suites have run (anon_mremap
+ * comes last): make check prints this line from the kernel log.
+ */
+static void anon_mremap_suite_exit(struct kunit_suite *suite)
+{
+	struct anon_space_verify t;
+
+	if (!HAVE_VERIFY)
+		return;
+	anon_space_verify_totals(&t);
+	pr_info("# anon_space verifier totals: walks %lu mappings %lu visits %lu in_vain %lu collisions %lu collisions_naive %lu mismatches %lu overflows %lu\n",
+		t.folios, t.mappings, t.visits, t.in_vain, t.collisions,
+		t.collisions_naive, t.mismatches, t.overflows);
+}
+
 static struct kunit_suite anon_mremap_test_suite = {
 	.name = "anon_mremap",
+	.suite_exit = anon_mremap_suite_exit,
 	.test_cases = anon_mremap_test_cases,
 };
 

@@ -51,7 +51,7 @@ run() {
 		"mremap_bench_kunit.bench_rounds=$rounds" </dev/null >"$log" 2>&1 || true
 	grep -q '^# mremap_bench: pass:[1-9]' "$log" && ! grep -q 'not ok' "$log" ||
 		die "mremap_bench failed on the $1 kernel (log: $log)"
-	grep -o 'bench: .*' "$log"
+	grep -o 'bench: [a-z_]* pages=.*' "$log"
 }
 
 for v in on off; do

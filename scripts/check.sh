@@ -4,7 +4,7 @@
 # "check: N passed, N failed" (steps). Exit status: 0 only if all passed.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
-usage() { echo "usage: ${0##*/}   (deps, prepare, checkpatch, UML suites, KASAN, Valgrind host, tools/testing/vma, GDB)"; }
+usage() { echo "usage: ${0##*/}   (deps, prepare, checkpatch, UML suites, KASAN, Valgrind host, tools/testing/vma, a program on UML, GDB)"; }
 case "${1:-}" in -h|--help) usage; exit 0 ;; "") ;; *) usage >&2; exit 2 ;; esac
 S=$PROJECT/scripts
 results=()
@@ -29,6 +29,7 @@ skip() { results+=("SKIP  $1 ($2)"); failed=$((failed + 1)); }
 summary() {
 	printf '\n==== summary\n'
 	printf '%s\n' "${results[@]}"
+	[ -z "${totals:-}" ] || echo "$totals"
 	echo "check: $passed passed, $failed failed"
 	[ "$failed" = 0 ]
 }
@@ -41,6 +42,9 @@ uml_json=$BUILD/uml.json host_json=$BUILD/host.json
 rm -f "$uml_json" "$host_json"
 uml_ok=0
 step "UML suites (kunit.py run, uml-config)" "$S/kunit.sh" --json "$uml_json" && uml_ok=1
+# The reverse-map verifier's totals after the suites (printed by anon_mremap).
+totals=$(grep -ho 'anon_space verifier totals: .*' "$TREE/.kunit/test.log" 2>/dev/null | tail -1 || true)
+[ -n "$totals" ] && echo "$totals"
 step "UML suites with KASAN" "$S/kunit.sh" --kasan || true
 step "host anon_index suite under Valgrind" "$S/valgrind-host.sh" --json "$host_json" || true
 
@@ -58,8 +62,12 @@ else
 fi
 step "tools/testing/vma harness" "$S/vma-test.sh" || true
 if [ "$uml_ok" = 1 ]; then
+	step "a program checks its reverse map on the patched kernel (hostfs)" \
+		"$S/uml-selfcheck.sh" || true
 	step "scripted GDB session" "$S/gdb-check.sh" || true
 else
+	skip "a program checks its reverse map on the patched kernel (hostfs)" \
+		"the UML build or run failed"
 	skip "scripted GDB session" "the UML build or run failed"
 fi
 summary

@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * selfcheck: a user program that checks the anon_space reverse map of its
+ * own process family on the patched UML kernel, through debugfs.
+ *
+ * Started as init (scripts/uml-selfcheck.sh: rootfstype=hostfs init=...),
+ * it mounts sysfs and debugfs, then maps, faults, forks, copies on write,
+ * moves with mremap() and maps again at the vacated address (Linus'
+ * scenario), and after each step reads anon_space/verify, which compares
+ * the mappings found through anon_vma and through the anon_space for every
+ * anonymous folio of the reader's mm.  It prints each result, the family's
+ * ranges (anon_space/ranges) and the totals (anon_space/stats), then
+ * "selfcheck: PASS" or "selfcheck: FAIL (...)", and powers the machine
+ * off.  It also runs as an ordinary program under a patched kernel with
+ * debugfs mounted (then it does not power off).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define DBG "/sys/kernel/debug/anon_space"
+
+static long page;
+static int failures;
+
+static void fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	printf("selfcheck: error: ");
+	vprintf(fmt, ap);
+	printf("\n");
+	va_end(ap);
+	fflush(stdout);
+	failures++;
+}
+
+static int read_file(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n, total = 0;
+
+	if (fd < 0)
+		return -errno;
+	while ((n = read(fd, buf + total, size - 1 - total)) > 0)
+		total += n;
+	close(fd);
+	buf[total] = '\0';
+	return n < 0 ? -errno : 0;
+}
+
+static long field(const char *text, const char *name)
+{
+	size_t len = strlen(name);
+	const char *p = text;
+
+	while ((p = strstr(p, name))) {
+		if ((p == text || p[-1] == '\n') && p[len] == ' ')
+			return strtol(p + len + 1, NULL, 10);
+		p += len;
+	}
+	return -1;
+}
+
+/* Verify this process's mm; check the counts that are given (>= 0). */
+static void verify(const char *who, const char *step, long folios,
+		   long mappings, long in_vain)
+{
+	char buf[512];
+	int ret = read_file(DBG "/verify", buf, sizeof(buf));
+
+	if (ret) {
+		fail("%s %s: reading " DBG "/verify: %s", who, step,
+		     strerror(-ret));
+		return;
+	}
+	printf("%s, %s: folios %ld mappings %ld visits %ld in_vain %ld collisions %ld mismatches %ld\n",
+	       who, step, field(buf, "walks"), field(buf, "mappings"),
+	       field(buf, "visits"), field(buf, "in_vain"),
+	       field(buf, "collisions"), field(buf, "mismatches"));
+	if (field(buf, "mismatches") != 0)
+		fail("%s %s: mismatches", who, step);
+	if (field(buf, "collisions") != 0)
+		fail("%s %s: collisions", who, step);
+	/* At least: the program's own stack and data may grow meanwhile. */
+	if (folios >= 0 && field(buf, "walks") < folios)
+		fail("%s %s: %ld folios, expected at least %ld", who, step,
+		     field(buf, "walks"), folios);
+	if (mappings >= 0 && field(buf, "mappings") < mappings)
+		fail("%s %s: %ld mappings, expected at least %ld", who, step,
+		     field(buf, "mappings"), mappings);
+	if (in_vain >= 0 && field(buf, "in_vain") != in_vain)
+		fail("%s %s: %ld visits in vain, expected %ld", who, step,
+		     field(buf, "in_vain"), in_vain);
+	fflush(stdout);
+}
+
+static void touch(char *p, long pages, char byte)
+{
+	for (long i = 0; i < pages; i++)
+		p[i * page] = byte;
+}
+
+static void show(const char *name)
+{
+	char buf[8192];
+
+	if (read_file(name, buf, sizeof(buf)) == 0)
+		printf("---- %s\n%s", name, buf);
+}
+
+/*
+ * The program's own anonymous memory (stack, libc's data) is verified
+ * too, so the counts below are checked as differences from a baseline.
+ */
+static long base_folios, base_mappings;
+
+static void baseline(void)
+{
+	char buf[512];
+
+	/* stdout's buffer and the stack of verify() are faulted by now. */
+	verify("parent", "baseline", -1, -1, -1);
+	if (read_file(DBG "/verify", buf, sizeof(buf)) == 0) {
+		base_folios = field(buf, "walks");
+		base_mappings = field(buf, "mappings");
+	}
+}
+
+static void run(void)
+{
+	const long n = 64;
+	char *a, *b, *c;
+	pid_t pid;
+	int status;
+
+	/*
+	 * A free stretch of 8n pages: a at its start, b (where a moves)
+	 * 4n pages in, so nothing else is adjacent to either, in addresses
+	 * or in identity indexes.
+	 */
+	a = mmap(NULL, 8 * n * page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+		 -1, 0);
+	if (a == MAP_FAILED || munmap(a, 8 * n * page)) {
+		fail("mmap: %s", strerror(errno));
+		return;
+	}
+	b = a + 4 * n * page;
+	if (mmap(a, n * page, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0) != a) {
+		fail("mmap: %s", strerror(errno));
+		return;
+	}
+	baseline();
+	touch(a, n, 1);
+	verify("parent", "64 pages faulted", base_folios + n,
+	       base_mappings + n, -1);
+
+	pid = fork();
+	if (pid < 0) {
+		fail("fork: %s", strerror(errno));
+		return;
+	}
+	if (pid == 0) {
+		/* Copy-on-write of half the pages, then move them all. */
+		touch(a, n / 2, 2);
+		verify("child", "32 pages copied on write", -1, -1, -1);
+		c = mremap(a, n * page, n * page, MREMAP_MAYMOVE | MREMAP_FIXED,
+			   b + n * page);
+		if (c == MAP_FAILED)
+			fail("child mremap: %s", strerror(errno));
+		else
+			verify("child", "moved", -1, -1, -1);
+		show(DBG "/ranges");
+		fflush(stdout);
+		_exit(failures ? 1 : 0);
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status))
+		fail("the child failed (status %#x)", status);
+	verify("parent", "after the child's exit", base_folios + n,
+	       base_mappings + n, 0);
+
+	/* Linus' scenario: move a away, map and fault at its old address. */
+	c = mremap(a, n * page, n * page, MREMAP_MAYMOVE | MREMAP_FIXED, b);
+	if (c == MAP_FAILED) {
+		fail("mremap: %s", strerror(errno));
+		return;
+	}
+	if (mmap(a, n * page, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0) != a) {
+		fail("mmap at the vacated address: %s", strerror(errno));
+		return;
+	}
+	touch(a, n, 3);
+	verify("parent", "moved, new pages at the old address",
+	       base_folios + 2 * n, base_mappings + 2 * n, 0);
+	/* Grow the moved VMA in place: its new pages continue its range. */
+	if (mremap(c, n * page, 2 * n * page, 0) != c)
+		fail("mremap grow: %s", strerror(errno));
+	touch(c, 2 * n, 4);
+	verify("parent", "moved VMA grown in place", base_folios + 3 * n,
+	       base_mappings + 3 * n, 0);
+	show(DBG "/ranges");
+}
+
+int main(void)
+{
+	int init = getpid() == 1;
+
+	page = sysconf(_SC_PAGESIZE);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (init) {
+		mount("sysfs", "/sys", "sysfs", 0, NULL);
+		mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
+	}
+	if (access(DBG "/verify", R_OK))
+		fail("no " DBG "/verify: a kernel without CONFIG_DEBUG_ANON_SPACE, or debugfs not mounted");
+	else
+		run();
+	show(DBG "/stats");
+	if (failures)
+		printf("selfcheck: FAIL (%d errors)\n", failures);
+	else
+		printf("selfcheck: PASS\n");
+	fflush(stdout);
+	if (init) {
+		sync();
+		reboot(RB_POWER_OFF);
+	}
+	return failures ? 1 : 0;
+}
