@@ -8,7 +8,8 @@ SUITE ?= anon_*
 BREAK ?=
 
 .DEFAULT_GOAL := all
-.PHONY: help all deps prepare build run kunit kasan valgrind vma-test checkpatch \
+.PHONY: help all deps prepare build run kunit kasan valgrind valgrind-uml valgrind-uml-proof \
+	vma-test checkpatch \
 	gdb gdb-check refresh series-build patches-check check bench clean distclean
 
 help: ## list the targets
@@ -41,6 +42,12 @@ kasan: ## build and run the suites in a second UML build with KASAN
 valgrind: ## the anon_index suite as a host program under Valgrind memcheck
 	@$(S)/valgrind-host.sh
 
+valgrind-uml: ## SUITE=glob (default anon_*) on the UML kernel itself under Valgrind memcheck; fails on any error
+	@$(S)/valgrind-uml.sh '$(SUITE)'
+
+valgrind-uml-proof: ## memcheck must report the uml_valgrind suite's use-after-free, uninitialised and out-of-bounds reads
+	@$(S)/valgrind-uml.sh --proof
+
 vma-test: ## build and run the kernel's tools/testing/vma host harness
 	@$(S)/vma-test.sh
 
@@ -70,7 +77,8 @@ check: ## every test: checkpatch, UML suites, KASAN, Valgrind host run, tools/te
 	@$(S)/check.sh
 
 clean: ## remove build products (keeps the prepared tree and its git history)
-	rm -rf build/host build/bench build/linux/.kunit build/linux/.kunit-kasan build/linux/.kunit-bench-on build/linux/.kunit-bench-off build/*.log build/*.json
+	rm -rf build/host build/bench build/linux/.kunit build/linux/.kunit-kasan build/linux/.kunit-bench-on build/linux/.kunit-bench-off \
+		build/linux/.kunit-valgrind build/*.log build/*.json build/*.kunitconfig
 
 distclean: patches-check ## remove build/ entirely (refuses while the tree has unexported work)
 	rm -rf build

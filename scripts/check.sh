@@ -4,7 +4,7 @@
 # "check: N passed, N failed" (steps). Exit status: 0 only if all passed.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
-usage() { echo "usage: ${0##*/}   (deps, prepare, checkpatch, UML suites, KASAN, Valgrind host, tools/testing/vma, a program on UML, GDB)"; }
+usage() { echo "usage: ${0##*/}   (deps, prepare, checkpatch, UML suites, KASAN, Valgrind host and UML, tools/testing/vma, a program on UML, GDB)"; }
 case "${1:-}" in -h|--help) usage; exit 0 ;; "") ;; *) usage >&2; exit 2 ;; esac
 S=$PROJECT/scripts
 results=()
@@ -47,6 +47,8 @@ totals=$(grep -ho 'anon_space verifier totals: .*' "$TREE/.kunit/test.log" 2>/de
 [ -n "$totals" ] && echo "$totals"
 step "UML suites with KASAN" "$S/kunit.sh" --kasan || true
 step "host anon_index suite under Valgrind" "$S/valgrind-host.sh" --json "$host_json" || true
+step "UML suites under Valgrind memcheck (anon_*)" "$S/valgrind-uml.sh" || true
+step "memcheck reports the uml_valgrind suite's errors" "$S/valgrind-uml.sh" --proof || true
 
 same_count() {
 	local u h

@@ -11,10 +11,11 @@ case "${1:-}" in -h|--help) usage; exit 0 ;; "") ;; *) usage >&2; exit 2 ;; esac
 #   git xz-utils       the prepared tree; unpacking the source
 #   perl               scripts/checkpatch.pl
 #   python3            tools/testing/kunit/kunit.py
-#   gdb valgrind       make gdb, make valgrind
+#   gdb valgrind       make gdb, make valgrind, make valgrind-uml (its headers)
+#   libc6-dev          host programs, uml/selfcheck (static)
 #   liburcu-dev        the host builds (maple tree shims, tools/testing/vma)
 #   python3-ply python3-git  checkpatch's SPDX check (scripts/spdxcheck.py)
-pkgs=(linux-source-6.12 gcc make flex bison bc libelf-dev ccache git xz-utils
+pkgs=(linux-source-6.12 gcc libc6-dev make flex bison bc libelf-dev ccache git xz-utils
       perl gdb valgrind liburcu-dev python3-ply python3-git)
 
 missing=()
