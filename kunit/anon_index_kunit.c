@@ -352,8 +352,6 @@ static void test_share_then_release(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, anon_index_share(ai, a, 4), 0);
 	expect_users(test, ai, a, 4, 2);
 	KUNIT_EXPECT_EQ(test, stats(ai).nr_used, 4);
-	/* A fork copy is related: not recorded as unrelated sharing. */
-	KUNIT_EXPECT_FALSE(test, anon_index_shared(ai, a, 4));
 
 	/* The parent unmaps: the child still holds the range. */
 	KUNIT_ASSERT_EQ(test, anon_index_release(ai, a, 4), 0);
@@ -450,12 +448,6 @@ static void test_cover_overlaps(struct kunit *test)
 	expect_users(test, ai, 18, 2, 1);
 	KUNIT_EXPECT_EQ(test, stats(ai).nr_overlap, 2);
 	KUNIT_EXPECT_EQ(test, stats(ai).nr_used, 10);
-	/* Only the indexes taken while in use are recorded as shared. */
-	KUNIT_EXPECT_FALSE(test, anon_index_shared(ai, 10, 6));
-	KUNIT_EXPECT_TRUE(test, anon_index_shared(ai, 16, 1));
-	KUNIT_EXPECT_TRUE(test, anon_index_shared(ai, 17, 1));
-	KUNIT_EXPECT_FALSE(test, anon_index_shared(ai, 18, 4));
-	KUNIT_EXPECT_TRUE(test, anon_index_shared(ai, 12, 6));
 	KUNIT_EXPECT_EQ(test, anon_index_cover(ai, LIMIT, 2), -EINVAL);
 	KUNIT_EXPECT_EQ(test, anon_index_cover(ai, 0, 0), -EINVAL);
 
@@ -477,8 +469,6 @@ static void test_linus_mremap_space(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, fresh + 4 <= moved || moved + 4 <= fresh);
 	expect_users(test, ai, moved, 4, 1);
 	expect_users(test, ai, fresh, 4, 1);
-	KUNIT_EXPECT_FALSE(test, anon_index_shared(ai, moved, 4));
-	KUNIT_EXPECT_FALSE(test, anon_index_shared(ai, fresh, 4));
 	/* Expanding a VMA below into the old indexes is refused too. */
 	KUNIT_ASSERT_EQ(test, alloc_id(ai, 4, 12, &fresh), 0);
 	KUNIT_EXPECT_EQ(test, anon_index_grow_end(ai, 12, 4, 1), -EBUSY);
@@ -494,7 +484,6 @@ static void test_linus_mremap_naive(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fresh, moved);
 	expect_users(test, ai, 16, 4, 2);
 	KUNIT_EXPECT_EQ(test, stats(ai).nr_used, 4);
-	KUNIT_EXPECT_TRUE(test, anon_index_shared(ai, 16, 4));
 }
 
 static void test_stats(struct kunit *test)

@@ -935,12 +935,16 @@ static void test_rmap_cow(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, v.folios, 4UL);
 	KUNIT_EXPECT_EQ(test, v.mappings, 6UL);
 	KUNIT_EXPECT_EQ(test, v.visits, 8UL);
+	/* The child's vma is in the originals' anon_vma tree: mainline too. */
 	KUNIT_EXPECT_EQ(test, v.in_vain, 2UL);
+	KUNIT_EXPECT_EQ(test, v.in_vain_family, 0UL);
 	KUNIT_EXPECT_EQ(test, v.collisions, 0UL);
 	v = verify(test, child);
 	KUNIT_EXPECT_EQ(test, v.folios, 4UL);
 	KUNIT_EXPECT_EQ(test, v.mappings, 6UL);
+	/* The copies' walks visit the parent, which anon_vma_chain spares. */
 	KUNIT_EXPECT_EQ(test, v.in_vain, 2UL);
+	KUNIT_EXPECT_EQ(test, v.in_vain_family, 2UL);
 	KUNIT_EXPECT_EQ(test, v.collisions, 0UL);
 	both[0] = mm;
 	both[1] = child;
@@ -1373,19 +1377,22 @@ static void test_linus_scenario(struct kunit *test)
 }
 
 /*
- * The same under the naive 2004 scheme (identity indexes): the new pages
- * share the moved pages' indexes, every walk visits the unrelated VMA
- * too, and only page_vma_mapped_walk() keeps the result right.
+ * Linus' scenario in a space under @policy, which hands the moved pages'
+ * indexes to the new mapping at the vacated address: every walk visits
+ * the unrelated VMA too, and only page_vma_mapped_walk() keeps the result
+ * right.  Return the verification of the mm.
  */
-static void test_linus_scenario_naive(struct kunit *test)
+static struct anon_space_verify linus_reused(struct kunit *test,
+					     enum anon_index_policy policy)
 {
-	enum anon_index_policy prev = anon_space_set_policy(ANON_INDEX_NAIVE);
+	enum anon_index_policy prev = anon_space_set_policy(policy);
 	struct mm_struct *mm = attach(test);
 	unsigned long base, x, y;
 	struct anon_space_verify v;
 	struct page_info pi[4];
 
 	anon_space_set_policy(prev);
+	KUNIT_ASSERT_EQ(test, mm->anon_space->index.policy, policy);
 	need_pages(test);
 	need_verify(test);
 	base = free_area(test, 128);
@@ -1404,7 +1411,31 @@ static void test_linus_scenario_naive(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, v.folios, 8UL);
 	KUNIT_EXPECT_EQ(test, v.mappings, 8UL);
 	KUNIT_EXPECT_EQ(test, v.in_vain, 8UL);
-	KUNIT_EXPECT_EQ(test, v.collisions, 8UL);
+	return v;
+}
+
+/* The same under the naive 2004 scheme (identity indexes). */
+static void test_linus_scenario_naive(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, linus_reused(test, ANON_INDEX_NAIVE).collisions,
+			8UL);
+}
+
+/*
+ * A planted allocator bug (ANON_INDEX_BUGGY: a used range handed out,
+ * nothing recorded) is caught by the verifier, which asks the anon_vmas
+ * rather than the allocator, and counted with the real collisions.
+ */
+static void test_planted_reuse_counted(struct kunit *test)
+{
+	struct anon_space_verify before, after;
+
+	anon_space_verify_totals(&before);
+	KUNIT_EXPECT_EQ(test, linus_reused(test, ANON_INDEX_BUGGY).collisions,
+			8UL);
+	anon_space_verify_totals(&after);
+	KUNIT_EXPECT_EQ(test, after.collisions - before.collisions, 8UL);
+	KUNIT_EXPECT_EQ(test, after.collisions_naive, before.collisions_naive);
 }
 
 /* A new neighbour of a moved VMA continues its range and merges with it. */
@@ -1481,6 +1512,7 @@ static struct kunit_case anon_mremap_test_cases[] = {
 	KUNIT_CASE(test_fixed_over_mapping),
 	KUNIT_CASE(test_linus_scenario),
 	KUNIT_CASE(test_linus_scenario_naive),
+	KUNIT_CASE(test_planted_reuse_counted),
 	KUNIT_CASE(test_merge_with_new_neighbour),
 	{}
 };
@@ -1496,9 +1528,9 @@ static void anon_mremap_suite_exit(struct kunit_suite *suite)
 	if (!HAVE_VERIFY)
 		return;
 	anon_space_verify_totals(&t);
-	pr_info("# anon_space verifier totals: walks %lu mappings %lu visits %lu in_vain %lu collisions %lu collisions_naive %lu mismatches %lu overflows %lu\n",
-		t.folios, t.mappings, t.visits, t.in_vain, t.collisions,
-		t.collisions_naive, t.mismatches, t.overflows);
+	pr_info("# anon_space verifier totals: walks %lu mappings %lu visits %lu in_vain %lu in_vain_family %lu collisions %lu collisions_naive %lu mismatches %lu overflows %lu\n",
+		t.folios, t.mappings, t.visits, t.in_vain, t.in_vain_family,
+		t.collisions, t.collisions_naive, t.mismatches, t.overflows);
 }
 
 static struct kunit_suite anon_mremap_test_suite = {
