@@ -19,16 +19,21 @@
 #include <kunit/test.h>
 #include <linux/anon_index.h>
 #include <linux/anon_space.h>
+#include <linux/completion.h>
+#include <linux/err.h>
 #include <linux/fs.h>
+#include <linux/kthread.h>
 #include <linux/limits.h>
 #include <linux/mm.h>
 #include <linux/mm_types.h>
+#include <linux/mman.h>
 #include <linux/mmap_lock.h>
 #include <linux/rbtree.h>
 #include <linux/rcupdate.h>
 #include <linux/refcount.h>
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
 
 KUNIT_DEFINE_ACTION_WRAPPER(mmput_action, mmput, struct mm_struct *);
 
@@ -209,21 +214,56 @@ static void test_fork_without_space(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, anon_space_nr_live(), live + 1);
 }
 
+/* A CLONE_VM thread of an mm: copy_mm() takes an mm_users reference. */
+struct clone_vm_thread {
+	struct mm_struct *mm;
+	unsigned long addr;
+	struct anon_space *space;
+	struct completion done;
+};
+
+static int clone_vm_thread_fn(void *arg)
+{
+	struct clone_vm_thread *t = arg;
+
+	mmget(t->mm);
+	kthread_use_mm(t->mm);
+	t->addr = vm_mmap(NULL, 0, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, 0);
+	t->space = t->mm->anon_space;
+	kthread_unuse_mm(t->mm);
+	/* The thread exits: exit_mm() puts an mm others still use. */
+	mmput(t->mm);
+	complete(&t->done);
+	return 0;
+}
+
+/*
+ * A second task on the same mm (as CLONE_VM makes one) maps anonymous
+ * memory first: it creates the mm's space, which outlives the thread.
+ */
 static void test_clone_vm_shares_mm(struct kunit *test)
 {
 	struct mm_struct *mm = mm_new(test);
-	struct anon_space *space;
+	struct clone_vm_thread t = { .mm = mm };
+	struct task_struct *task;
 
-	KUNIT_ASSERT_EQ(test, prepare(mm), 0);
-	space = mm->anon_space;
-	KUNIT_ASSERT_NOT_NULL(test, space);
+	arch_pick_mmap_layout(mm, &current->signal->rlim[RLIMIT_STACK]);
+	init_completion(&t.done);
+	task = kthread_run(clone_vm_thread_fn, &t, "anon_space_clone_vm");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+	wait_for_completion(&t.done);
 
-	/* A CLONE_VM thread uses the mm; its exit is not the mm's. */
-	mmget(mm);
-	KUNIT_EXPECT_EQ(test, users(space), 1U);
-	mmput(mm);
-	KUNIT_EXPECT_PTR_EQ(test, mm->anon_space, space);
-	KUNIT_EXPECT_EQ(test, users(space), 1U);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(t.addr));
+	KUNIT_ASSERT_NOT_NULL(test, t.space);
+	KUNIT_EXPECT_PTR_EQ(test, mm->anon_space, t.space);
+	KUNIT_EXPECT_EQ(test, users(t.space), 1U);
+	/* The thread's mapping is the mm's, its range in the space. */
+	KUNIT_EXPECT_EQ(test, anon_index_users(&t.space->index,
+					       t.addr >> PAGE_SHIFT), 1UL);
+	mmap_read_lock(mm);
+	KUNIT_EXPECT_NOT_NULL(test, vma_lookup(mm, t.addr));
+	mmap_read_unlock(mm);
 }
 
 static void test_parent_exits_first(struct kunit *test)
