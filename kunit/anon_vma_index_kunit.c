@@ -1142,6 +1142,220 @@ static void test_random_family(struct kunit *test)
 		KUNIT_EXPECT_GT(test, after.folios, before.folios);
 }
 
+/*
+ * Fork-heavy workloads: what the family's walks cost beyond anon_vma's.
+ * Each runs a family the way a kind of program does, checks everything
+ * after each phase (check()), and reports the verifier's counts: visits
+ * in vain that anon_vma makes too, those it spares (in_vain_family, the
+ * cost of one tree per family), and collisions (index ranges shared by
+ * vmas that can never share a page), with the allocator's overlap.
+ */
+#define WORKLOAD_MMS	6
+
+struct workload {
+	struct kunit *test;
+	struct mm_struct *mms[WORKLOAD_MMS];
+	int nr, cur;
+	struct anon_space_verify before;
+};
+
+static void workload_begin(struct workload *w, struct kunit *test)
+{
+	*w = (struct workload){ .test = test };
+	w->mms[w->nr++] = attach(test);
+	anon_space_verify_totals(&w->before);
+}
+
+/* Run the test thread on mm @i of the family. */
+static void workload_use(struct workload *w, int i)
+{
+	if (i != w->cur)
+		switch_mm_to(w->mms[w->cur], w->mms[i]);
+	w->cur = i;
+}
+
+static int workload_fork(struct workload *w, int parent)
+{
+	KUNIT_ASSERT_LT(w->test, w->nr, WORKLOAD_MMS);
+	w->mms[w->nr] = fork_mm(w->test, w->mms[parent]);
+	return w->nr++;
+}
+
+/* The last mm exits (or execs: its mm goes the same way). */
+static void workload_exit_last(struct workload *w)
+{
+	workload_use(w, 0);
+	kunit_release_action(w->test, mmput_action, w->mms[--w->nr]);
+}
+
+/*
+ * No collision, or, where @overlap_ok, none unless the allocator shared
+ * used indexes (counted as overlap).
+ */
+static void workload_end(struct workload *w, const char *name,
+			 bool overlap_ok)
+{
+	unsigned long collisions;
+	struct anon_space_verify after;
+	unsigned long nr_vmas = 0;
+	int m;
+
+	workload_use(w, 0);
+	check(w->test, w->mms, w->nr);
+	for (m = 0; m < w->nr; m++)
+		nr_vmas += w->mms[m]->map_count;
+	anon_space_verify_totals(&after);
+	kunit_info(w->test, "%s: %d mms, %lu vmas; %lu folios verified, %lu visits, in vain %lu (spared by anon_vma %lu), %lu collisions, overlap %lu, %lu mismatches\n",
+		   name, w->nr, nr_vmas, after.folios - w->before.folios,
+		   after.visits - w->before.visits,
+		   after.in_vain - w->before.in_vain,
+		   after.in_vain_family - w->before.in_vain_family,
+		   after.collisions - w->before.collisions,
+		   overlaps(w->mms[0]), after.mismatches - w->before.mismatches);
+	KUNIT_EXPECT_EQ(w->test, after.mismatches, w->before.mismatches);
+	collisions = after.collisions - w->before.collisions;
+	if (!overlap_ok || !overlaps(w->mms[0]))
+		KUNIT_EXPECT_EQ(w->test, collisions, 0UL);
+}
+
+/*
+ * A pre-fork server: the parent sets up a heap and a brk area, forks
+ * workers; each grows the brk area, maps a buffer at the same address as
+ * its siblings, grows it realloc-style, writes into the shared heap; one
+ * worker is replaced by a new fork.  Siblings' new vmas at one address
+ * get disjoint ranges; a relocated range that grows past its growth room
+ * shares its neighbour's indexes (overlap), and only those collide.
+ */
+static void test_workload_prefork_server(struct kunit *test)
+{
+	unsigned long base, heap, brk, buf;
+	struct workload w;
+	int round, i;
+
+	need_verify(test);
+	if (!HAVE_MREMAP)
+		kunit_skip(test, "sys_mremap() not callable here");
+	workload_begin(&w, test);
+	base = free_area(test, 256);
+	heap = base + NPAGES(16);
+	brk = base + NPAGES(64);
+	buf = base + NPAGES(160);
+	map_at(test, heap, 16);
+	fault(test, heap, 16);
+	KUNIT_ASSERT_EQ(test, vm_brk_flags(brk, NPAGES(4), 0), 0);
+	fault(test, brk, 4);
+	for (i = 0; i < 4; i++)
+		workload_fork(&w, 0);
+	for (round = 0; round < 3; round++) {
+		for (i = 1; i < w.nr; i++) {
+			unsigned long top = brk + NPAGES(4 + 2 * round);
+			long ret;
+
+			workload_use(&w, i);
+			KUNIT_ASSERT_EQ(test, vm_brk_flags(top, NPAGES(2), 0), 0);
+			fault(test, top, 2);
+			fault(test, heap + NPAGES(i), 1);
+			/* A worker forked since has no buffer yet. */
+			if (!vma_at(w.mms[i], buf).found) {
+				map_at(test, buf, 4 + 4 * round);
+				fault(test, buf, 4 + 4 * round);
+			}
+			ret = do_mremap(buf, NPAGES(4 + 4 * round),
+					NPAGES(8 + 4 * round), MREMAP_MAYMOVE, 0);
+			KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(ret));
+			fault(test, ret, 8 + 4 * round);
+			KUNIT_ASSERT_EQ(test, vm_munmap(ret, NPAGES(8 + 4 * round)), 0);
+			map_at(test, buf, 8 + 4 * round);
+			fault(test, buf, 8 + 4 * round);
+		}
+		workload_use(&w, 0);
+		check(test, w.mms, w.nr);
+		/* A forked brk vma is not expanded: its range did not grow. */
+		if (round == 0)
+			KUNIT_EXPECT_EQ(test, overlaps(w.mms[0]), 0UL);
+		workload_exit_last(&w);
+		workload_fork(&w, 0);
+	}
+	workload_end(&w, "prefork server", true);
+}
+
+/*
+ * A shell: it forks a child that writes a little and execs (its mm goes
+ * away), over and over, while the shell itself maps, grows and unmaps.
+ */
+static void test_workload_fork_exec_loop(struct kunit *test)
+{
+	unsigned long base, heap, tmp;
+	struct workload w;
+	int i, child;
+
+	need_verify(test);
+	workload_begin(&w, test);
+	base = free_area(test, 128);
+	heap = base + NPAGES(16);
+	tmp = base + NPAGES(64);
+	map_at(test, heap, 8);
+	fault(test, heap, 8);
+	for (i = 0; i < 20; i++) {
+		child = workload_fork(&w, 0);
+		workload_use(&w, child);
+		fault(test, heap + NPAGES(i % 8), 1);
+		workload_exit_last(&w);
+		map_at(test, tmp, 1 + i % 4);
+		fault(test, tmp, 1 + i % 4);
+		KUNIT_ASSERT_EQ(test, vm_brk_flags(heap + NPAGES(8 + i), NPAGES(1),
+						   0), 0);
+		fault(test, heap + NPAGES(8 + i), 1);
+		KUNIT_ASSERT_EQ(test, vm_munmap(tmp, NPAGES(1 + i % 4)), 0);
+		check1(test, w.mms[0]);
+	}
+	workload_end(&w, "fork+exec loop", false);
+}
+
+/*
+ * Stacks: a parent's stack, faulted, forked into children that each grow
+ * their stack by a different depth, deeper than the parent's growth.  The
+ * grown parts share indexes between fork relatives only.
+ */
+static void test_workload_stacks(struct kunit *test)
+{
+#if BUILTIN_TEST
+	unsigned long base, s, ret;
+	struct workload w;
+	int i;
+
+	need_verify(test);
+	workload_begin(&w, test);
+	base = free_area(test, 1024);
+	s = base + NPAGES(768);
+	ret = vm_mmap(NULL, s, NPAGES(4), PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_GROWSDOWN |
+		      MAP_FIXED_NOREPLACE, 0);
+	KUNIT_ASSERT_EQ(test, ret, s);
+	fault(test, s, 4);
+	for (i = 0; i < 4; i++)
+		workload_fork(&w, 0);
+	for (i = 0; i < w.nr; i++) {
+		struct mm_struct *mm = w.mms[i];
+		unsigned long depth = NPAGES(2 + 3 * i);
+		struct vm_area_struct *vma;
+		int err = -ENOENT;
+
+		workload_use(&w, i);
+		mmap_write_lock(mm);
+		vma = vma_lookup(mm, s);
+		if (vma && (vma->vm_flags & VM_GROWSDOWN))
+			err = expand_downwards(vma, s - depth);
+		mmap_write_unlock(mm);
+		KUNIT_ASSERT_EQ(test, err, 0);
+		fault(test, s - depth, (depth >> PAGE_SHIFT) + 4);
+	}
+	workload_end(&w, "stacks", false);
+#else
+	kunit_skip(test, "expand_downwards() not exported");
+#endif
+}
+
 /* Suite anon_mremap: pages keep their index, VMA boundaries move. */
 
 struct page_info {
@@ -1525,6 +1739,9 @@ static struct kunit_case anon_space_rmap_test_cases[] = {
 	KUNIT_CASE(test_rmap_cow),
 	KUNIT_CASE(test_rmap_child_unmaps),
 	KUNIT_CASE_SLOW(test_random_family),
+	KUNIT_CASE(test_workload_prefork_server),
+	KUNIT_CASE(test_workload_fork_exec_loop),
+	KUNIT_CASE(test_workload_stacks),
 	{}
 };
 
