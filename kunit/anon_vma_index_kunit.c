@@ -847,6 +847,44 @@ static void test_exit_releases(struct kunit *test)
 }
 
 /*
+ * MAP_FIXED over anonymous memory: the old VMA's range is released before
+ * the new mapping takes one, so the new mapping gets its identity index,
+ * continues its neighbours' range and merges with them as in mainline,
+ * and repeated overwrites do not add VMAs.
+ */
+static void test_map_fixed_over_anon_merges(struct kunit *test)
+{
+	struct mm_struct *mm = attach(test);
+	unsigned long base = free_area(test, 64), x = base + NPAGES(16);
+	unsigned long px = x >> PAGE_SHIFT, ret;
+	int map_count, i;
+	struct vma_info v;
+
+	map_at(test, x, 8);
+	fault(test, x, 8);
+	map_count = mm->map_count;
+	for (i = 0; i < 16; i++) {
+		unsigned long at = x + NPAGES(i % 6);
+
+		ret = vm_mmap(NULL, at, NPAGES(2), PROT_READ | PROT_WRITE,
+			      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0);
+		KUNIT_ASSERT_EQ(test, ret, at);
+		v = vma_at(mm, at);
+		KUNIT_ASSERT_TRUE(test, v.found);
+		KUNIT_EXPECT_EQ(test, v.pgoff + ((at - v.start) >> PAGE_SHIFT),
+				at >> PAGE_SHIFT);
+		fault(test, at, 1);
+		check1(test, mm);
+	}
+	/* One VMA again, with the identity indexes throughout. */
+	v = vma_at(mm, x);
+	KUNIT_EXPECT_EQ(test, v.start, x);
+	KUNIT_EXPECT_EQ(test, v.end, x + NPAGES(8));
+	KUNIT_EXPECT_EQ(test, v.pgoff, px);
+	KUNIT_EXPECT_EQ(test, mm->map_count, map_count);
+}
+
+/*
  * A VMA fresh from vm_area_alloc() or vm_area_dup() is in no tree, so
  * anon_space_unlink_vma() of one that was never linked (a failed mmap)
  * leaves the tree alone, and the VMA it was copied from stays in it.
@@ -1725,6 +1763,7 @@ static struct kunit_case anon_vma_index_test_cases[] = {
 	KUNIT_CASE(test_fork_shares),
 	KUNIT_CASE(test_exit_releases),
 	KUNIT_CASE(test_new_vma_in_no_tree),
+	KUNIT_CASE(test_map_fixed_over_anon_merges),
 	{}
 };
 
