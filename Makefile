@@ -69,7 +69,7 @@ series-build: ## bisectability: build the kernel at every commit of the series (
 patches-check: ## fail if the tree holds commits or changes that patches/ lacks
 	@$(S)/patches-check.sh
 
-bench: ## allocator ns/op at 10^3..10^5 ranges, span/footprint; mremap/mmap ns with ANON_SPACE on/off
+bench: ## allocator ns/op at 10^3..10^5 ranges, span/footprint; mremap/mmap ns and workload VMA counts with ANON_SPACE on/off
 	@$(S)/bench.sh
 	@$(S)/bench-uml.sh
 

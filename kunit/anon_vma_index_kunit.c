@@ -1233,9 +1233,8 @@ static void workload_exit_last(struct workload *w)
 static void workload_end(struct workload *w, const char *name,
 			 bool overlap_ok)
 {
-	unsigned long collisions;
 	struct anon_space_verify after;
-	unsigned long nr_vmas = 0;
+	unsigned long nr_vmas = 0, collisions;
 	int m;
 
 	workload_use(w, 0);
@@ -1243,15 +1242,15 @@ static void workload_end(struct workload *w, const char *name,
 	for (m = 0; m < w->nr; m++)
 		nr_vmas += w->mms[m]->map_count;
 	anon_space_verify_totals(&after);
+	collisions = after.collisions - w->before.collisions;
 	kunit_info(w->test, "%s: %d mms, %lu vmas; %lu folios verified, %lu visits, in vain %lu (spared by anon_vma %lu), %lu collisions, overlap %lu, %lu mismatches\n",
 		   name, w->nr, nr_vmas, after.folios - w->before.folios,
 		   after.visits - w->before.visits,
 		   after.in_vain - w->before.in_vain,
 		   after.in_vain_family - w->before.in_vain_family,
-		   after.collisions - w->before.collisions,
-		   overlaps(w->mms[0]), after.mismatches - w->before.mismatches);
+		   collisions, overlaps(w->mms[0]),
+		   after.mismatches - w->before.mismatches);
 	KUNIT_EXPECT_EQ(w->test, after.mismatches, w->before.mismatches);
-	collisions = after.collisions - w->before.collisions;
 	if (!overlap_ok || !overlaps(w->mms[0]))
 		KUNIT_EXPECT_EQ(w->test, collisions, 0UL);
 }

@@ -13,15 +13,20 @@
  * so every call moves the same faulted pages the same distance.  A round
  * times 16 calls; the median and the minimum over the rounds of the time
  * per call are printed, in nanoseconds.
+ *
+ * The vmas_* cases run a few workloads and print the VMAs they leave
+ * ("# vmas: ..."), for the same side-by-side comparison.
  */
 
 #include <kunit/test.h>
 #include <linux/err.h>
+#include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/math64.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/moduleparam.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/syscalls.h>
@@ -164,9 +169,135 @@ static void bench_mmap_munmap(struct kunit *test)
 	report(test, "mmap_munmap", *pages, ns, n);
 }
 
+/*
+ * VMA counts: the same workloads on the kernels with and without
+ * CONFIG_ANON_SPACE ("vmas:" lines; make bench prints them side by side).
+ * Each case checks the layout it counts (the mappings are where the
+ * workload put them, with their bytes).  The series must never leave more
+ * VMAs than mainline, and after mremap() moves it may leave fewer.
+ */
+static void report_vmas(struct kunit *test, const char *workload, int base)
+{
+	kunit_info(test, "vmas: %s count=%d anon_space=%d\n", workload,
+		   current->mm->map_count - base, IS_ENABLED(CONFIG_ANON_SPACE));
+}
+
+static void touch(struct kunit *test, unsigned long addr, unsigned long pages,
+		  char byte)
+{
+	unsigned long i;
+
+	for (i = 0; i < pages; i++)
+		KUNIT_ASSERT_EQ(test, copy_to_user((void __user *)
+						   (addr + NPAGES(i)), &byte, 1),
+				0UL);
+}
+
+static void expect_byte(struct kunit *test, unsigned long addr, char byte)
+{
+	char got = 0;
+
+	KUNIT_ASSERT_EQ(test, copy_from_user(&got, (void __user *)addr, 1), 0UL);
+	KUNIT_EXPECT_EQ(test, got, byte);
+}
+
+/* 16 MAP_FIXED overwrites of 2 pages inside a faulted 8-page mapping. */
+static void vmas_map_fixed_overwrite(struct kunit *test)
+{
+	unsigned long x = free_area(test, NPAGES(64)) + NPAGES(16);
+	int base = current->mm->map_count, i;
+
+	KUNIT_ASSERT_EQ(test, vm_mmap(NULL, x, NPAGES(8), PROT_READ | PROT_WRITE,
+				      MAP_PRIVATE | MAP_ANONYMOUS |
+				      MAP_FIXED_NOREPLACE, 0), x);
+	touch(test, x, 8, 1);
+	for (i = 0; i < 16; i++) {
+		unsigned long at = x + NPAGES(i % 6);
+
+		KUNIT_ASSERT_EQ(test, vm_mmap(NULL, at, NPAGES(2),
+					      PROT_READ | PROT_WRITE,
+					      MAP_PRIVATE | MAP_ANONYMOUS |
+					      MAP_FIXED, 0), at);
+		touch(test, at, 2, 2);
+	}
+	/* Pages 0-6 were overwritten, page 7 was not. */
+	expect_byte(test, x, 2);
+	expect_byte(test, x + NPAGES(6), 2);
+	expect_byte(test, x + NPAGES(7), 1);
+	report_vmas(test, "map_fixed_overwrite", base);
+}
+
+/*
+ * realloc() by moving: 16 faulted buffers, each moved (MREMAP_FIXED) to a
+ * new place, and the program then allocates next to each one.
+ */
+static void vmas_move_then_neighbour(struct kunit *test)
+{
+	unsigned long area = free_area(test, NPAGES(16 * 32)), i;
+	int base = current->mm->map_count;
+
+	if (!HAVE_MREMAP)
+		kunit_skip(test, "sys_mremap() not callable here");
+	for (i = 0; i < 16; i++) {
+		unsigned long a = area + NPAGES(32 * i), b = a + NPAGES(16);
+
+		KUNIT_ASSERT_EQ(test, vm_mmap(NULL, a, NPAGES(4),
+					      PROT_READ | PROT_WRITE,
+					      MAP_PRIVATE | MAP_ANONYMOUS |
+					      MAP_FIXED_NOREPLACE, 0), a);
+		touch(test, a, 4, 3);
+		KUNIT_ASSERT_EQ(test, do_mremap(a, NPAGES(4), b), (long)b);
+		KUNIT_ASSERT_EQ(test, vm_mmap(NULL, b + NPAGES(4), NPAGES(4),
+					      PROT_READ | PROT_WRITE,
+					      MAP_PRIVATE | MAP_ANONYMOUS |
+					      MAP_FIXED_NOREPLACE, 0),
+				b + NPAGES(4));
+		touch(test, b + NPAGES(4), 4, 4);
+		expect_byte(test, b, 3);
+	}
+	report_vmas(test, "move_then_neighbour", base);
+}
+
+/*
+ * Fork: the child of a parent with a faulted and an unfaulted mapping
+ * maps next to the unfaulted one and faults everything.
+ */
+static void vmas_fork_then_map(struct kunit *test)
+{
+	unsigned long x = free_area(test, NPAGES(64)) + NPAGES(16);
+	struct mm_struct *parent = current->mm, *child;
+	int base;
+
+	KUNIT_ASSERT_EQ(test, vm_mmap(NULL, x, NPAGES(4), PROT_READ | PROT_WRITE,
+				      MAP_PRIVATE | MAP_ANONYMOUS |
+				      MAP_FIXED_NOREPLACE, 0), x);
+	touch(test, x, 4, 5);
+	KUNIT_ASSERT_EQ(test, vm_mmap(NULL, x + NPAGES(8), NPAGES(4), PROT_READ,
+				      MAP_PRIVATE | MAP_ANONYMOUS |
+				      MAP_FIXED_NOREPLACE, 0), x + NPAGES(8));
+	child = dup_mm(current, parent);
+	KUNIT_ASSERT_NOT_NULL(test, child);
+	kthread_unuse_mm(parent);
+	kthread_use_mm(child);
+	base = child->map_count;
+	KUNIT_EXPECT_EQ(test, vm_mmap(NULL, x + NPAGES(12), NPAGES(4), PROT_READ,
+				      MAP_PRIVATE | MAP_ANONYMOUS |
+				      MAP_FIXED_NOREPLACE, 0), x + NPAGES(12));
+	touch(test, x, 4, 6);
+	expect_byte(test, x, 6);
+	report_vmas(test, "fork_then_map", base);
+	kthread_unuse_mm(child);
+	kthread_use_mm(parent);
+	expect_byte(test, x, 5);
+	mmput(child);
+}
+
 static struct kunit_case mremap_bench_cases[] = {
 	KUNIT_CASE_PARAM(bench_mremap_move, bench_pages_gen_params),
 	KUNIT_CASE_PARAM(bench_mmap_munmap, bench_pages_gen_params),
+	KUNIT_CASE(vmas_map_fixed_overwrite),
+	KUNIT_CASE(vmas_move_then_neighbour),
+	KUNIT_CASE(vmas_fork_then_map),
 	{}
 };
 
@@ -177,5 +308,5 @@ static struct kunit_suite mremap_bench_suite = {
 
 kunit_test_suite(mremap_bench_suite);
 
-MODULE_DESCRIPTION("Timings of mremap() moves and anonymous mmap()+munmap()");
+MODULE_DESCRIPTION("Timings of mremap() moves and anonymous mmap()+munmap(), and VMA counts");
 MODULE_LICENSE("GPL");

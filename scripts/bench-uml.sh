@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# mremap() and mmap() timings with and without the series: build two UML
+# mremap() and mmap() timings, and the VMAs that a few workloads leave,
+# with and without the series: build two UML
 # kernels from bench/kunitconfig (no debugging options), one with
 # CONFIG_ANON_SPACE=y and one without, run the mremap_bench suite on each
 # (directly, as 'make kunit' does), and print its figures side by side; the
@@ -51,7 +52,7 @@ run() {
 		"mremap_bench_kunit.bench_rounds=$rounds" </dev/null >"$log" 2>&1 || true
 	grep -q '^# mremap_bench: pass:[1-9]' "$log" && ! grep -q 'not ok' "$log" ||
 		die "mremap_bench failed on the $1 kernel (log: $log)"
-	grep -o 'bench: [a-z_]* pages=.*' "$log"
+	grep -o -e 'bench: [a-z_]* pages=.*' -e 'vmas: [a-z_]* count=.*' "$log"
 }
 
 for v in on off; do
@@ -65,14 +66,17 @@ ON="$on" OFF="$off" JSON="$json" python3 - <<'EOF'
 import json, os, re
 
 def parse(text):
-    rows = {}
+    rows, vmas = {}, {}
     for line in text.splitlines():
         f = dict(re.findall(r'(\w+)=(\S+)', line))
         op = line.split()[1]
-        rows[(op, int(f['pages']))] = (int(f['median_ns']), int(f['min_ns']))
-    return rows
+        if line.startswith('vmas:'):
+            vmas[op] = int(f['count'])
+        else:
+            rows[(op, int(f['pages']))] = (int(f['median_ns']), int(f['min_ns']))
+    return rows, vmas
 
-on, off = parse(os.environ['ON']), parse(os.environ['OFF'])
+(on, von), (off, voff) = parse(os.environ['ON']), parse(os.environ['OFF'])
 print('UML kernels from bench/kunitconfig; median (min) ns per call')
 print(f"{'operation':<14}{'pages':>6}  {'ANON_SPACE=y':>20}  {'ANON_SPACE=n':>20}  {'median ratio':>12}")
 out = []
@@ -82,6 +86,12 @@ for key in sorted(on, key=lambda k: (k[0] != 'mremap_move', k[1])):
     print(f"{key[0]:<14}{key[1]:>6}  {m1:>10} ({n1:>7})  {m0:>10} ({n0:>7})  {ratio:>12.2f}")
     out.append({'op': key[0], 'pages': key[1], 'on_median_ns': m1, 'on_min_ns': n1,
                 'off_median_ns': m0, 'off_min_ns': n0})
+print()
+print('VMAs left by the same workload (mremap_bench vmas_* cases)')
+print(f"{'workload':<22}{'ANON_SPACE=y':>14}{'ANON_SPACE=n':>14}")
+for w in sorted(von):
+    print(f"{w:<22}{von[w]:>14}{voff.get(w, -1):>14}")
+    out.append({'workload': w, 'on_vmas': von[w], 'off_vmas': voff.get(w)})
 with open(os.environ['JSON'], 'w') as f:
     json.dump(out, f, indent=1)
 EOF
