@@ -22,7 +22,7 @@ case "$rounds" in ''|*[!0-9]*|0) die "--rounds wants a positive number, not '$ro
 need_tree
 bench_config=$PROJECT/bench/kunitconfig
 grep -q '^config MREMAP_KUNIT_BENCH' "$TREE/mm/Kconfig" ||
-	die "$TREE lacks the mremap_bench suite (patch 0012); run 'make prepare'"
+	die "$TREE lacks the mremap_bench suite (patches/*mremap_bench*); run 'make prepare'"
 [ -e "$TREE/mm/tests/mremap_bench_kunit.c" ] ||
 	die "$TREE/mm/tests/mremap_bench_kunit.c is missing; run 'make prepare'"
 
