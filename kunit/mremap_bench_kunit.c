@@ -25,6 +25,7 @@
 #include <linux/math64.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
+#include <linux/mmap_lock.h>
 #include <linux/moduleparam.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
@@ -85,6 +86,42 @@ static unsigned long free_area(struct kunit *test, unsigned long len)
 	return addr;
 }
 
+static void touch(struct kunit *test, unsigned long addr, unsigned long pages,
+		  char byte)
+{
+	unsigned long i;
+
+	for (i = 0; i < pages; i++)
+		KUNIT_ASSERT_EQ(test, copy_to_user((void __user *)
+						   (addr + NPAGES(i)), &byte, 1),
+				0UL);
+}
+
+static void expect_byte(struct kunit *test, unsigned long addr, char byte)
+{
+	char got = 0;
+
+	KUNIT_ASSERT_EQ(test, copy_from_user(&got, (void __user *)addr, 1), 0UL);
+	KUNIT_EXPECT_EQ(test, got, byte);
+}
+
+/* Is [@addr, @addr + @len) one VMA (@mapped), or no VMA at all? */
+static void expect_mapped(struct kunit *test, unsigned long addr,
+			  unsigned long len, bool mapped)
+{
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
+
+	mmap_read_lock(mm);
+	vma = find_vma_intersection(mm, addr, addr + len);
+	if (mapped)
+		KUNIT_EXPECT_TRUE(test, vma && vma->vm_start <= addr &&
+				  vma->vm_end >= addr + len);
+	else
+		KUNIT_EXPECT_NULL(test, vma);
+	mmap_read_unlock(mm);
+}
+
 static void report(struct kunit *test, const char *op, unsigned long pages,
 		   u64 *ns, unsigned int n)
 {
@@ -112,10 +149,7 @@ static void bench_mremap_move(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, vm_mmap(NULL, a, len, PROT_READ | PROT_WRITE,
 				      MAP_PRIVATE | MAP_ANONYMOUS |
 				      MAP_FIXED_NOREPLACE, 0), a);
-	for (i = 0; i < *pages; i++)
-		KUNIT_ASSERT_EQ(test, copy_to_user((void __user *)
-						   (a + NPAGES(i)), &byte, 1),
-				0UL);
+	touch(test, a, *pages, byte);
 
 	from = a;
 	to = b;
@@ -139,6 +173,11 @@ static void bench_mremap_move(struct kunit *test)
 		KUNIT_ASSERT_EQ(test, k, BENCH_BATCH);
 	}
 	report(test, "mremap_move", *pages, ns, n);
+	/* What was timed: the faulted pages went back and forth intact. */
+	expect_mapped(test, from, len, true);
+	expect_mapped(test, to, len, false);
+	for (i = 0; i < *pages; i++)
+		expect_byte(test, from + NPAGES(i), byte);
 	KUNIT_EXPECT_EQ(test, vm_munmap(from, len), 0);
 }
 
@@ -167,6 +206,8 @@ static void bench_mmap_munmap(struct kunit *test)
 		KUNIT_ASSERT_EQ(test, k, BENCH_BATCH);
 	}
 	report(test, "mmap_munmap", *pages, ns, n);
+	/* What was timed: each mapping went away again. */
+	expect_mapped(test, addr, len, false);
 }
 
 /*
@@ -180,25 +221,6 @@ static void report_vmas(struct kunit *test, const char *workload, int base)
 {
 	kunit_info(test, "vmas: %s count=%d anon_space=%d\n", workload,
 		   current->mm->map_count - base, IS_ENABLED(CONFIG_ANON_SPACE));
-}
-
-static void touch(struct kunit *test, unsigned long addr, unsigned long pages,
-		  char byte)
-{
-	unsigned long i;
-
-	for (i = 0; i < pages; i++)
-		KUNIT_ASSERT_EQ(test, copy_to_user((void __user *)
-						   (addr + NPAGES(i)), &byte, 1),
-				0UL);
-}
-
-static void expect_byte(struct kunit *test, unsigned long addr, char byte)
-{
-	char got = 0;
-
-	KUNIT_ASSERT_EQ(test, copy_from_user(&got, (void __user *)addr, 1), 0UL);
-	KUNIT_EXPECT_EQ(test, got, byte);
 }
 
 /* 16 MAP_FIXED overwrites of 2 pages inside a faulted 8-page mapping. */
