@@ -606,16 +606,15 @@ static void test_mremap_grow_in_place(struct kunit *test)
 
 /*
  * Free addresses after a VMA, but the indexes after its range are held by
- * pages moved away: it grows in place all the same (as in mainline), and
- * shares those indexes, counted as overlap.
+ * pages moved away from there; @faulted: the VMA has pages too.
  */
-static void test_mremap_grow_busy_indexes(struct kunit *test)
+static void grow_busy_indexes(struct kunit *test, bool faulted)
 {
 	struct mm_struct *mm = attach(test);
 	unsigned long base = free_area(test, 128);
 	unsigned long c = base + NPAGES(16), x = c + NPAGES(2);
 	unsigned long y = base + NPAGES(64);
-	unsigned long before;
+	unsigned long before, i;
 	struct vma_info v;
 	long ret;
 
@@ -628,6 +627,8 @@ static void test_mremap_grow_busy_indexes(struct kunit *test)
 					MREMAP_MAYMOVE | MREMAP_FIXED, y),
 			(long)y);
 	map_at(test, c, 2);
+	if (faulted)
+		fault(test, c, 2);
 	check1(test, mm);
 	before = overlaps(mm);
 
@@ -636,14 +637,46 @@ static void test_mremap_grow_busy_indexes(struct kunit *test)
 	v = vma_at(mm, c);
 	KUNIT_ASSERT_TRUE(test, v.found);
 	KUNIT_EXPECT_EQ(test, v.end, c + NPAGES(4));
-	KUNIT_EXPECT_EQ(test, v.pgoff, c >> PAGE_SHIFT);
-	/* x's first two indexes: the grown tail and the moved pages. */
-	KUNIT_EXPECT_EQ(test, users(mm, x >> PAGE_SHIFT), 2UL);
-	KUNIT_EXPECT_EQ(test, overlaps(mm) - before, 2UL);
 	check1(test, mm);
-	/* The walks of those two pages visit c too: counted, not silent. */
+	if (faulted) {
+		/* Its pages keep their indexes: x's first two are shared. */
+		KUNIT_EXPECT_EQ(test, v.pgoff, c >> PAGE_SHIFT);
+		KUNIT_EXPECT_EQ(test, users(mm, x >> PAGE_SHIFT), 2UL);
+		KUNIT_EXPECT_EQ(test, overlaps(mm) - before, 2UL);
+		/* The walks of those two pages visit c too: counted. */
+		if (HAVE_VERIFY)
+			KUNIT_EXPECT_EQ(test, verify(test, mm).collisions, 2UL);
+		return;
+	}
+	/* No pages: the VMA takes a fresh range, nothing is shared. */
+	KUNIT_EXPECT_NE(test, v.pgoff, c >> PAGE_SHIFT);
+	for (i = 0; i < 4; i++)
+		KUNIT_EXPECT_EQ(test, users(mm, (x >> PAGE_SHIFT) + i), 1UL);
+	for (i = 0; i < 2; i++)
+		KUNIT_EXPECT_EQ(test, users(mm, (c >> PAGE_SHIFT) + i), 0UL);
+	KUNIT_EXPECT_EQ(test, overlaps(mm), before);
+	fault(test, c, 4);
+	check1(test, mm);
 	if (HAVE_VERIFY)
-		KUNIT_EXPECT_EQ(test, verify(test, mm).collisions, 2UL);
+		KUNIT_EXPECT_EQ(test, verify(test, mm).collisions, 0UL);
+}
+
+/*
+ * An unfaulted VMA whose next indexes are in use grows in place (as in
+ * mainline) into a fresh range: no index is shared.
+ */
+static void test_mremap_grow_busy_indexes(struct kunit *test)
+{
+	grow_busy_indexes(test, false);
+}
+
+/*
+ * A faulted VMA grows in place all the same, and shares the indexes in
+ * use, counted as overlap: its pages keep their indexes.
+ */
+static void test_mremap_grow_busy_indexes_faulted(struct kunit *test)
+{
+	grow_busy_indexes(test, true);
 }
 
 /*
@@ -1756,6 +1789,7 @@ static struct kunit_case anon_vma_index_test_cases[] = {
 	KUNIT_CASE(test_mremap_move_unfaulted),
 	KUNIT_CASE(test_mremap_grow_in_place),
 	KUNIT_CASE(test_mremap_grow_busy_indexes),
+	KUNIT_CASE(test_mremap_grow_busy_indexes_faulted),
 	KUNIT_CASE(test_mremap_move_grow_over_neighbour),
 	KUNIT_CASE(test_mprotect_split_middle),
 	KUNIT_CASE(test_stack_grows_down),
