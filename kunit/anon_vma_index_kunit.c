@@ -34,6 +34,7 @@
 #include <linux/anon_space.h>
 #include <linux/err.h>
 #include <linux/kthread.h>
+#include <linux/migrate.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/mmap_lock.h>
@@ -48,6 +49,8 @@
 #include <linux/sort.h>
 #include <linux/syscalls.h>
 #include <linux/uaccess.h>
+
+#include "../internal.h"
 
 /*
  * sys_mremap() and sys_mprotect() are plain functions only without syscall
@@ -1779,6 +1782,208 @@ static void test_merge_with_new_neighbour(struct kunit *test)
 	check1(test, mm);
 }
 
+/*
+ * With CONFIG_ANON_SPACE_RMAP the kernel's own walks go through the space.
+ * The family below: four pages of the parent shared with a child after
+ * fork, two of them copied on write by the child.  Each page holds a
+ * word naming its mm and page.
+ */
+#define SWITCH_PAGES	4
+#define SWITCH_COWED	2
+
+static void switch_write(struct kunit *test, unsigned long x, int m,
+			 unsigned long pages)
+{
+	unsigned long i, word;
+
+	for (i = 0; i < pages; i++) {
+		word = 0x5a000000UL | (m << 8) | i;
+		KUNIT_ASSERT_EQ(test, copy_to_user((void __user *)
+						   (x + NPAGES(i)), &word,
+						   sizeof(word)), 0UL);
+	}
+}
+
+static void switch_family(struct kunit *test, struct mm_struct *mms[2],
+			  unsigned long *x)
+{
+	mms[0] = attach(test);
+	*x = free_area(test, 64) + NPAGES(16);
+	map_at(test, *x, SWITCH_PAGES);
+	switch_write(test, *x, 0, SWITCH_PAGES);
+	mms[1] = fork_mm(test, mms[0]);
+	switch_mm_to(mms[0], mms[1]);
+	switch_write(test, *x, 1, SWITCH_COWED);
+	switch_mm_to(mms[1], mms[0]);
+}
+
+/* Every page of both mms still reads its word. */
+static void switch_expect_words(struct kunit *test, struct mm_struct *mms[2],
+				unsigned long x)
+{
+	unsigned long i, word;
+	int m;
+
+	for (m = 0; m < 2; m++) {
+		if (m)
+			switch_mm_to(mms[0], mms[1]);
+		for (i = 0; i < SWITCH_PAGES; i++) {
+			int owner = i < SWITCH_COWED ? m : 0;
+			void __user *p = (void __user *)(x + NPAGES(i));
+
+			KUNIT_EXPECT_EQ(test, copy_from_user(&word, p,
+							     sizeof(word)),
+					0UL);
+			KUNIT_EXPECT_EQ(test, word,
+					0x5a000000UL | (owner << 8) | i);
+		}
+		if (m)
+			switch_mm_to(mms[1], mms[0]);
+	}
+}
+
+/*
+ * Migration walks the space: try_to_migrate() and remove_migration_ptes()
+ * of each of the six folios, and afterwards every mapping in both mms
+ * points at a new folio with the old index and data; the pages the child
+ * did not copy are still one folio mapped twice.
+ */
+static void test_switch_migrate(struct kunit *test)
+{
+#if BUILTIN_TEST && IS_ENABLED(CONFIG_ANON_SPACE_RMAP) && \
+	IS_ENABLED(CONFIG_MIGRATION) && IS_ENABLED(CONFIG_DEBUG_ANON_SPACE)
+	struct migration_target_control mtc = {
+		.nid = NUMA_NO_NODE,
+		.gfp_mask = GFP_HIGHUSER_MOVABLE,
+	};
+	struct page_info before[2][SWITCH_PAGES], after[2][SWITCH_PAGES];
+	unsigned int nr_succeeded = 0, nr_folios = 0;
+	struct mm_struct *mms[2];
+	unsigned long x, i, walks;
+	LIST_HEAD(folios);
+	int m, ret;
+
+	switch_family(test, mms, &x);
+	lru_add_drain();
+	for (m = 0; m < 2; m++)
+		for (i = 0; i < SWITCH_PAGES; i++) {
+			struct folio *folio;
+
+			before[m][i] = page_at(mms[m], x + NPAGES(i));
+			KUNIT_ASSERT_NE(test, before[m][i].pfn, 0UL);
+			/* A page both mms map is isolated once. */
+			if (m && i >= SWITCH_COWED)
+				continue;
+			folio = pfn_folio(before[m][i].pfn);
+			KUNIT_ASSERT_TRUE(test, folio_isolate_lru(folio));
+			list_add_tail(&folio->lru, &folios);
+			node_stat_mod_folio(folio, NR_ISOLATED_ANON,
+					    folio_nr_pages(folio));
+			nr_folios++;
+		}
+	KUNIT_ASSERT_EQ(test, nr_folios, SWITCH_PAGES + SWITCH_COWED);
+
+	walks = anon_space_rmap_walks();
+	ret = migrate_pages(&folios, alloc_migration_target, NULL,
+			    (unsigned long)&mtc, MIGRATE_SYNC, MR_SYSCALL,
+			    &nr_succeeded);
+	if (ret)
+		putback_movable_pages(&folios);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, nr_succeeded, nr_folios);
+	/* One walk to unmap each folio, one to map its copy back. */
+	KUNIT_EXPECT_GE(test, anon_space_rmap_walks() - walks,
+			2UL * nr_folios);
+
+	for (m = 0; m < 2; m++)
+		for (i = 0; i < SWITCH_PAGES; i++) {
+			after[m][i] = page_at(mms[m], x + NPAGES(i));
+			KUNIT_EXPECT_NE(test, after[m][i].pfn, 0UL);
+			KUNIT_EXPECT_NE(test, after[m][i].pfn,
+					before[m][i].pfn);
+			KUNIT_EXPECT_EQ(test, after[m][i].index,
+					before[m][i].index);
+		}
+	for (i = 0; i < SWITCH_PAGES; i++)
+		if (i < SWITCH_COWED)
+			KUNIT_EXPECT_NE(test, after[0][i].pfn, after[1][i].pfn);
+		else
+			KUNIT_EXPECT_EQ(test, after[0][i].pfn, after[1][i].pfn);
+	switch_expect_words(test, mms, x);
+	check(test, mms, 2);
+#else
+	kunit_skip(test, "needs the suite built in, ANON_SPACE_RMAP, MIGRATION, DEBUG_ANON_SPACE");
+#endif
+}
+
+#if BUILTIN_TEST
+/*
+ * Mark the pte of @addr in @mm accessed, as a user access would (UML's
+ * uaccess reads the page without setting the accessed bit).
+ */
+static void mark_young(struct mm_struct *mm, unsigned long addr)
+{
+	struct vm_area_struct *vma;
+	struct folio_walk fw;
+
+	mmap_read_lock(mm);
+	vma = vma_lookup(mm, addr);
+	if (vma && folio_walk_start(&fw, vma, addr, 0)) {
+		if (fw.level == FW_LEVEL_PTE)
+			set_pte_at(mm, addr, fw.ptep,
+				   pte_mkyoung(ptep_get(fw.ptep)));
+		folio_walk_end(&fw, vma);
+	}
+	mmap_read_unlock(mm);
+}
+#endif
+
+/*
+ * Reclaim's aging walks the space: folio_referenced() without the folio
+ * lock (it takes it, as for a file folio) finds each mapping that was
+ * accessed and clears it, so a second call finds none.  fork() copies
+ * the parent's ptes old; the child's mappings of the shared pages are
+ * marked accessed, so those count twice.
+ */
+static void test_switch_referenced(struct kunit *test)
+{
+#if BUILTIN_TEST && IS_ENABLED(CONFIG_ANON_SPACE_RMAP) && \
+	IS_ENABLED(CONFIG_DEBUG_ANON_SPACE)
+	struct mm_struct *mms[2];
+	unsigned long x, i, walks, vm_flags;
+	int m;
+
+	switch_family(test, mms, &x);
+	for (i = SWITCH_COWED; i < SWITCH_PAGES; i++)
+		mark_young(mms[1], x + NPAGES(i));
+
+	for (m = 0; m < 2; m++)
+		for (i = 0; i < SWITCH_PAGES; i++) {
+			struct page_info pi = page_at(mms[m], x + NPAGES(i));
+			struct folio *folio;
+			int want = i < SWITCH_COWED ? 1 : 2;
+
+			if (m && i >= SWITCH_COWED)
+				continue;
+			KUNIT_ASSERT_NE(test, pi.pfn, 0UL);
+			folio = pfn_folio(pi.pfn);
+			folio_get(folio);
+			walks = anon_space_rmap_walks();
+			KUNIT_EXPECT_EQ(test, folio_referenced(folio, 0, NULL,
+							       &vm_flags),
+					want);
+			KUNIT_EXPECT_EQ(test, anon_space_rmap_walks() - walks,
+					1UL);
+			KUNIT_EXPECT_EQ(test, folio_referenced(folio, 0, NULL,
+							       &vm_flags), 0);
+			folio_put(folio);
+		}
+	check(test, mms, 2);
+#else
+	kunit_skip(test, "needs the suite built in, ANON_SPACE_RMAP and DEBUG_ANON_SPACE");
+#endif
+}
+
 static struct kunit_case anon_vma_index_test_cases[] = {
 	KUNIT_CASE(test_mmap_identity),
 	KUNIT_CASE(test_adjacent_mmaps_merge),
@@ -1814,6 +2019,8 @@ static struct kunit_case anon_space_rmap_test_cases[] = {
 	KUNIT_CASE(test_workload_prefork_server),
 	KUNIT_CASE(test_workload_fork_exec_loop),
 	KUNIT_CASE(test_workload_stacks),
+	KUNIT_CASE(test_switch_migrate),
+	KUNIT_CASE(test_switch_referenced),
 	{}
 };
 
