@@ -1916,7 +1916,7 @@ static void test_switch_migrate(struct kunit *test)
 #endif
 }
 
-#if BUILTIN_TEST
+#if BUILTIN_TEST && IS_ENABLED(CONFIG_ANON_SPACE_RMAP)
 /*
  * Mark the pte of @addr in @mm accessed, as a user access would (UML's
  * uaccess reads the page without setting the accessed bit).
