@@ -46,6 +46,17 @@ need_tree() {
 	[ -d "$TREE/.git" ] || die "no prepared kernel tree at $TREE; run 'make prepare' first"
 }
 
+# uml_boot_init LOG SECONDS PROG [ARG...]: boot the built UML kernel with the
+# host's root filesystem (hostfs) and PROG as init, no KUnit suite, console
+# to LOG; ARGs are more kernel parameters (after "--": PROG's arguments).
+# Never fails: the caller judges LOG (a timeout kills the guest).
+uml_boot_init() {
+	local log=$1 secs=$2 prog=$3
+	shift 3
+	timeout "$secs" "$UML_BUILD/linux" rootfstype=hostfs rootflags=/ rw \
+		init="$prog" kunit.enable=0 console=tty "$@" </dev/null >"$log" 2>&1 || true
+}
+
 # export_series DIR: write the tree's commits since the base as patch files
 # into DIR. --zero-commit and --no-signature keep the output a function of
 # the commits' content, so re-applying the series does not churn patches/.

@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pressure: anonymous memory of a forked family swapped out and back in on
+ * the patched UML kernel, whose reverse map walks the family's anon_space
+ * (CONFIG_ANON_SPACE_RMAP).
+ *
+ * Started as init (scripts/uml-pressure.sh: rootfstype=hostfs init=...,
+ * ubd0= a swap file made by mkswap on the host), it mounts proc, sysfs and
+ * debugfs, makes /dev a ramfs with the ubda node and swaps on it.  The
+ * parent maps and fills MB megabytes (argument, default 96: more than the
+ * guest's memory with the child's copies), forks a child that rewrites
+ * every other page (copy on write), and both then read every page back,
+ * twice, while reclaim swaps their pages out: folio_referenced() and
+ * try_to_unmap() of each folio walk the space.  Each page holds a word
+ * naming its owner and its page number.  After each step the reader's mm
+ * is verified (anon_space/verify: the mappings found through anon_vma and
+ * through the space for every folio still mapped).  It passes if every
+ * word read back is right, pages were swapped out (pswpout) and in
+ * (pswpin), the spaces served walks (rmap_walks) and no verification found
+ * a mismatch; it prints "pressure: PASS" or "pressure: FAIL (...)" and
+ * powers the machine off.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/swap.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define DBG "/sys/kernel/debug/anon_space"
+#define UBD_MAJOR 98
+
+static long page;
+static int failures;
+
+static void fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	printf("pressure: error: ");
+	vprintf(fmt, ap);
+	printf("\n");
+	va_end(ap);
+	fflush(stdout);
+	failures++;
+}
+
+static int read_file(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n, total = 0;
+
+	if (fd < 0)
+		return -errno;
+	while ((n = read(fd, buf + total, size - 1 - total)) > 0)
+		total += n;
+	close(fd);
+	buf[total] = '\0';
+	return n < 0 ? -errno : 0;
+}
+
+/* The number after "name " (or "name: ") at the start of a line, or -1. */
+static long field(const char *text, const char *name)
+{
+	size_t len = strlen(name);
+	const char *p = text;
+
+	while ((p = strstr(p, name))) {
+		if ((p == text || p[-1] == '\n') &&
+		    (p[len] == ' ' || p[len] == ':'))
+			return strtol(p + len + 1 + (p[len] == ':'), NULL, 10);
+		p += len;
+	}
+	return -1;
+}
+
+static long file_field(const char *path, const char *name)
+{
+	char buf[8192];
+
+	if (read_file(path, buf, sizeof(buf)))
+		return -1;
+	return field(buf, name);
+}
+
+/* Verify this process's mm: no mismatch.  Returns the folios verified. */
+static long verify(const char *who, const char *step)
+{
+	char buf[512];
+	int ret = read_file(DBG "/verify", buf, sizeof(buf));
+	long walks, mismatches;
+
+	if (ret) {
+		fail("%s %s: reading " DBG "/verify: %s", who, step,
+		     strerror(-ret));
+		return -1;
+	}
+	walks = field(buf, "walks");
+	mismatches = field(buf, "mismatches");
+	printf("%s, %s: verified %ld folios, %ld mappings, %ld mismatches\n",
+	       who, step, walks, field(buf, "mappings"), mismatches);
+	if (mismatches != 0)
+		fail("%s %s: %ld mismatches", who, step, mismatches);
+	return walks;
+}
+
+static uint64_t word(int owner, long i)
+{
+	return 0x5a00000000000000ULL | ((uint64_t)owner << 40) | i;
+}
+
+/* Write the word of @owner into pages @first, @first + @step, ... */
+static void fill(char *p, long pages, int owner, long first, long step)
+{
+	long i;
+
+	for (i = first; i < pages; i += step) {
+		uint64_t *w = (uint64_t *)(p + i * page);
+
+		w[0] = word(owner, i);
+		w[page / sizeof(*w) - 1] = ~word(owner, i);
+	}
+}
+
+/* Every page reads the word of its owner: @cowed's in the odd ones. */
+static long check(const char *who, char *p, long pages, int cowed)
+{
+	long i, bad = 0;
+
+	for (i = 0; i < pages; i++) {
+		uint64_t *w = (uint64_t *)(p + i * page);
+		int owner = (i & 1) ? cowed : 0;
+
+		if (w[0] != word(owner, i) ||
+		    w[page / sizeof(*w) - 1] != ~word(owner, i)) {
+			if (!bad)
+				fail("%s: page %ld reads %#llx, not %#llx",
+				     who, i, (unsigned long long)w[0],
+				     (unsigned long long)word(owner, i));
+			bad++;
+		}
+	}
+	if (bad)
+		fail("%s: %ld of %ld pages wrong", who, bad, pages);
+	return bad;
+}
+
+static int swap_on(void)
+{
+	if (mount("none", "/dev", "ramfs", 0, NULL)) {
+		fail("mounting a ramfs on /dev: %s", strerror(errno));
+		return -1;
+	}
+	if (mknod("/dev/ubda", S_IFBLK | 0600, makedev(UBD_MAJOR, 0))) {
+		fail("mknod /dev/ubda: %s", strerror(errno));
+		return -1;
+	}
+	if (swapon("/dev/ubda", 0)) {
+		fail("swapon /dev/ubda: %s (boot with ubd0=<a file made by mkswap>)",
+		     strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static void run(long mb)
+{
+	long pages = mb * 1024 * 1024 / page, walks0, in0, out0;
+	int status, round;
+	char *p;
+	pid_t pid;
+
+	walks0 = file_field(DBG "/stats", "rmap_walks");
+	out0 = file_field("/proc/vmstat", "pswpout");
+	in0 = file_field("/proc/vmstat", "pswpin");
+	p = mmap(NULL, pages * page, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED) {
+		fail("mmap %ld MB: %s", mb, strerror(errno));
+		return;
+	}
+	fill(p, pages, 0, 0, 1);
+	printf("parent: %ld pages filled\n", pages);
+	verify("parent", "filled");
+
+	pid = fork();
+	if (pid < 0) {
+		fail("fork: %s", strerror(errno));
+		return;
+	}
+	if (pid == 0) {
+		fill(p, pages, 1, 1, 2);
+		printf("child: %ld pages copied on write\n", pages / 2);
+		for (round = 0; round < 2; round++)
+			check("child", p, pages, 1);
+		verify("child", "read back twice");
+		fflush(stdout);
+		_exit(failures ? 1 : 0);
+	}
+	for (round = 0; round < 2; round++)
+		check("parent", p, pages, 0);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status))
+		fail("the child failed");
+	check("parent", p, pages, 0);
+	verify("parent", "read back after the child's exit");
+
+	printf("pressure: swapped out %ld pages, in %ld; %ld rmap walks through the space\n",
+	       file_field("/proc/vmstat", "pswpout") - out0,
+	       file_field("/proc/vmstat", "pswpin") - in0,
+	       file_field(DBG "/stats", "rmap_walks") - walks0);
+	if (file_field("/proc/vmstat", "pswpout") <= out0)
+		fail("nothing was swapped out: no memory pressure (%ld MB)", mb);
+	if (file_field("/proc/vmstat", "pswpin") <= in0)
+		fail("nothing was swapped in");
+	if (file_field(DBG "/stats", "rmap_walks") <= walks0)
+		fail("no rmap walk went through a space (CONFIG_ANON_SPACE_RMAP off?)");
+}
+
+int main(int argc, char **argv)
+{
+	int init = getpid() == 1;
+	long mb = argc > 1 ? atol(argv[1]) : 96;
+
+	page = sysconf(_SC_PAGESIZE);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (init) {
+		mount("proc", "/proc", "proc", 0, NULL);
+		mount("sysfs", "/sys", "sysfs", 0, NULL);
+		mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
+	}
+	if (mb <= 0)
+		fail("usage: pressure [MB]");
+	else if (access(DBG "/verify", R_OK))
+		fail("no " DBG "/verify: a kernel without CONFIG_DEBUG_ANON_SPACE, or debugfs not mounted");
+	else if (init && swap_on() == 0)
+		run(mb);
+	else if (!init)
+		run(mb);
+	if (failures)
+		printf("pressure: FAIL (%d errors)\n", failures);
+	else
+		printf("pressure: PASS\n");
+	fflush(stdout);
+	if (init) {
+		sync();
+		reboot(RB_POWER_OFF);
+	}
+	return failures ? 1 : 0;
+}
