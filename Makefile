@@ -6,10 +6,11 @@ SHELL := /bin/bash
 S := scripts
 SUITE ?= anon_*
 BREAK ?=
+MB ?=
 
 .DEFAULT_GOAL := all
 .PHONY: help all deps prepare build run kunit kasan valgrind valgrind-uml valgrind-uml-proof \
-	vma-test checkpatch \
+	vma-test selfcheck pressure checkpatch \
 	gdb gdb-check refresh series-build patches-check check bench clean distclean
 
 help: ## list the targets
@@ -53,6 +54,12 @@ vma-test: ## build and run the kernel's tools/testing/vma host harness
 
 checkpatch: ## scripts/checkpatch.pl --strict on patches/ and kunit/
 	@$(S)/checkpatch.sh
+
+selfcheck: ## boot uml/selfcheck.c as init on hostfs: a program checks its own reverse map
+	@$(S)/uml-selfcheck.sh
+
+pressure: ## boot uml/pressure.c on hostfs with swap on ubd0: MB=96 of a forked family swapped out and in
+	@$(S)/uml-pressure.sh $(MB)
 
 gdb: ## interactive GDB on the UML kernel running SUITE=glob, optional BREAK=function
 	@$(S)/gdb.sh '$(SUITE)' '$(BREAK)'

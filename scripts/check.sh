@@ -66,9 +66,13 @@ step "tools/testing/vma harness" "$S/vma-test.sh" || true
 if [ "$uml_ok" = 1 ]; then
 	step "a program checks its reverse map on the patched kernel (hostfs)" \
 		"$S/uml-selfcheck.sh" || true
+	step "swap under memory pressure, rmap walks through the space (hostfs, ubd)" \
+		"$S/uml-pressure.sh" || true
 	step "scripted GDB session" "$S/gdb-check.sh" || true
 else
 	skip "a program checks its reverse map on the patched kernel (hostfs)" \
+		"the UML build or run failed"
+	skip "swap under memory pressure, rmap walks through the space (hostfs, ubd)" \
 		"the UML build or run failed"
 	skip "scripted GDB session" "the UML build or run failed"
 fi

@@ -19,9 +19,8 @@ prog=$BUILD/selfcheck
 "${CC:-cc}" -static -O2 -Wall -Wextra -Werror -o "$prog" "$PROJECT/uml/selfcheck.c" ||
 	die "building uml/selfcheck.c failed (static linking needs libc6-dev)"
 log=$BUILD/uml-selfcheck.log
-# kunit.enable=0: no suite runs at boot; init powers the machine off.
-timeout 300 "$UML_BUILD/linux" mem=256M rootfstype=hostfs rootflags=/ rw \
-	init="$prog" kunit.enable=0 console=tty </dev/null >"$log" 2>&1 || true
+# init powers the machine off.
+uml_boot_init "$log" 300 "$prog" mem=256M
 tr -d '\r' <"$log" | sed -n '/^parent, \|^child, \|^---- \|^selfcheck: /,$p' |
 	grep -v '^\[\|^reboot' || true
 grep -q '^selfcheck: PASS' "$log" ||
