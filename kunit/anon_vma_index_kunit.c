@@ -1941,7 +1941,8 @@ static void mark_young(struct mm_struct *mm, unsigned long addr)
 /*
  * Reclaim's aging walks the space: folio_referenced() without the folio
  * lock (it takes it, as for a file folio) finds each mapping that was
- * accessed and clears it, so a second call finds none.  fork() copies
+ * accessed and clears it, so a second call finds none; with
+ * DEBUG_ANON_SPACE each walk is cross-checked against anon_vma first.  fork() copies
  * the parent's ptes old; the child's mappings of the shared pages are
  * marked accessed, so those count twice.
  */
@@ -1949,8 +1950,8 @@ static void test_switch_referenced(struct kunit *test)
 {
 #if BUILTIN_TEST && IS_ENABLED(CONFIG_ANON_SPACE_RMAP) && \
 	IS_ENABLED(CONFIG_DEBUG_ANON_SPACE)
+	unsigned long x, i, walks, vm_flags, checked, unchecked;
 	struct mm_struct *mms[2];
-	unsigned long x, i, walks, vm_flags;
 	int m;
 
 	switch_family(test, mms, &x);
@@ -1969,11 +1970,15 @@ static void test_switch_referenced(struct kunit *test)
 			folio = pfn_folio(pi.pfn);
 			folio_get(folio);
 			walks = anon_space_rmap_walks();
+			checked = anon_space_rmap_checks(&unchecked);
 			KUNIT_EXPECT_EQ(test, folio_referenced(folio, 0, NULL,
 							       &vm_flags),
 					want);
 			KUNIT_EXPECT_EQ(test, anon_space_rmap_walks() - walks,
 					1UL);
+			/* The kernel's walk was cross-checked first. */
+			KUNIT_EXPECT_EQ(test, anon_space_rmap_checks(&unchecked) -
+					checked, 1UL);
 			KUNIT_EXPECT_EQ(test, folio_referenced(folio, 0, NULL,
 							       &vm_flags), 0);
 			folio_put(folio);

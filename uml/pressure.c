@@ -16,8 +16,9 @@
  * is verified (anon_space/verify: the mappings found through anon_vma and
  * through the space for every folio still mapped).  It passes if every
  * word read back is right, pages were swapped out (pswpout) and in
- * (pswpin), the spaces served walks (rmap_walks) and no verification found
- * a mismatch; it prints "pressure: PASS" or "pressure: FAIL (...)" and
+ * (pswpin), the spaces served walks (rmap_walks), each cross-checked
+ * against anon_vma before it ran (rmap_checked), and no verification or
+ * cross-check found a mismatch; it prints "pressure: PASS" or "pressure: FAIL (...)" and
  * powers the machine off.
  */
 #define _GNU_SOURCE
@@ -176,12 +177,15 @@ static int swap_on(void)
 
 static void run(long mb)
 {
-	long pages = mb * 1024 * 1024 / page, walks0, in0, out0;
+	long pages = mb * 1024 * 1024 / page, walks0, in0, out0, checked0;
+	long mism0, checked;
 	int status, round;
 	char *p;
 	pid_t pid;
 
 	walks0 = file_field(DBG "/stats", "rmap_walks");
+	checked0 = file_field(DBG "/stats", "rmap_checked");
+	mism0 = file_field(DBG "/stats", "mismatches");
 	out0 = file_field("/proc/vmstat", "pswpout");
 	in0 = file_field("/proc/vmstat", "pswpin");
 	p = mmap(NULL, pages * page, PROT_READ | PROT_WRITE,
@@ -226,6 +230,15 @@ static void run(long mb)
 		fail("nothing was swapped in");
 	if (file_field(DBG "/stats", "rmap_walks") <= walks0)
 		fail("no rmap walk went through a space (CONFIG_ANON_SPACE_RMAP off?)");
+	/* Every walk the kernel made was cross-checked before it ran. */
+	checked = file_field(DBG "/stats", "rmap_checked") - checked0;
+	printf("pressure: %ld kernel walks cross-checked, %ld unchecked, %ld mismatches\n",
+	       checked, file_field(DBG "/stats", "rmap_unchecked"),
+	       file_field(DBG "/stats", "mismatches") - mism0);
+	if (checked <= 0)
+		fail("no kernel walk was cross-checked");
+	if (file_field(DBG "/stats", "mismatches") != mism0)
+		fail("cross-checks found mismatches");
 }
 
 int main(int argc, char **argv)
