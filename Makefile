@@ -7,6 +7,7 @@ S := scripts
 SUITE ?= anon_*
 BREAK ?=
 MB ?=
+STRESS ?=
 
 .DEFAULT_GOAL := all
 .PHONY: help all deps prepare build run kunit kasan valgrind valgrind-uml valgrind-uml-proof \
@@ -58,8 +59,8 @@ checkpatch: ## scripts/checkpatch.pl --strict on patches/ and kunit/
 selfcheck: ## boot uml/selfcheck.c as init on hostfs: a program checks its own reverse map
 	@$(S)/uml-selfcheck.sh
 
-pressure: ## boot uml/pressure.c on hostfs with swap on ubd0: MB=96 of a forked family swapped out and in
-	@$(S)/uml-pressure.sh $(MB)
+pressure: ## boot uml/pressure.c on hostfs, swap on ubd0: MB=96 of a forked family swapped out and in; STRESS=1: stress-ng
+	@$(S)/uml-pressure.sh $(if $(STRESS),--stress,$(MB))
 
 gdb: ## interactive GDB on the UML kernel running SUITE=glob, optional BREAK=function
 	@$(S)/gdb.sh '$(SUITE)' '$(BREAK)'

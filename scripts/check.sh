@@ -68,11 +68,15 @@ if [ "$uml_ok" = 1 ]; then
 		"$S/uml-selfcheck.sh" || true
 	step "swap under memory pressure, rmap walks through the space (hostfs, ubd)" \
 		"$S/uml-pressure.sh" || true
+	step "stress-ng's vm, mmap, mremap, brk and fork stressors, every walk checked" \
+		"$S/uml-pressure.sh" --stress || true
 	step "scripted GDB session" "$S/gdb-check.sh" || true
 else
 	skip "a program checks its reverse map on the patched kernel (hostfs)" \
 		"the UML build or run failed"
 	skip "swap under memory pressure, rmap walks through the space (hostfs, ubd)" \
+		"the UML build or run failed"
+	skip "stress-ng's vm, mmap, mremap, brk and fork stressors, every walk checked" \
 		"the UML build or run failed"
 	skip "scripted GDB session" "the UML build or run failed"
 fi

@@ -47,13 +47,14 @@ need_tree() {
 }
 
 # uml_boot_init LOG SECONDS PROG [ARG...]: boot the built UML kernel with the
-# host's root filesystem (hostfs) and PROG as init, no KUnit suite, console
+# host's root filesystem (hostfs; root=/dev/root, or UML appends root=98:0,
+# which would reach PROG after "--") and PROG as init, no KUnit suite, console
 # to LOG; ARGs are more kernel parameters (after "--": PROG's arguments).
 # Never fails: the caller judges LOG (a timeout kills the guest).
 uml_boot_init() {
 	local log=$1 secs=$2 prog=$3
 	shift 3
-	timeout "$secs" "$UML_BUILD/linux" rootfstype=hostfs rootflags=/ rw \
+	timeout "$secs" "$UML_BUILD/linux" root=/dev/root rootfstype=hostfs rootflags=/ rw \
 		init="$prog" kunit.enable=0 console=tty "$@" </dev/null >"$log" 2>&1 || true
 }
 

@@ -8,14 +8,24 @@
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 usage() {
-	echo "usage: ${0##*/} [MB]   (default 96 MB of anonymous memory in a guest of 128 MB;"
-	echo "       needs CONFIG_BLK_DEV_UBD, CONFIG_SWAP, CONFIG_ANON_SPACE_RMAP, CONFIG_DEBUG_ANON_SPACE)"
+	echo "usage: ${0##*/} [MB]       the built-in family, MB of anonymous memory (default 96) in a 128 MB guest"
+	echo "       ${0##*/} --stress   stress-ng's vm, mmap, mremap, brk and fork stressors instead, 30 s"
+	echo "       (needs CONFIG_BLK_DEV_UBD, CONFIG_SWAP, CONFIG_ANON_SPACE_RMAP, CONFIG_DEBUG_ANON_SPACE)"
 }
+workload=()
 case "${1:-}" in
 -h|--help) usage; exit 0 ;;
-"") mb=96 ;;
+"") ;;
+--stress)
+	command -v stress-ng >/dev/null || die "no stress-ng; run 'make deps'"
+	mkdir -p "$BUILD/stress-tmp"
+	# More vm bytes than the guest has, so reclaim swaps; every stressor
+	# forks its workers, so each is a family of its own.
+	workload=(run stress-ng --temp-path "$BUILD/stress-tmp" --timeout 30s
+		--vm 2 --vm-bytes 64M --mmap 1 --mmap-bytes 16M --mremap 1
+		--mremap-bytes 16M --brk 1 --fork 2 --metrics-brief) ;;
 *[!0-9]*) usage >&2; exit 2 ;;
-*) mb=$1 ;;
+*) workload=("$1") ;;
 esac
 need_tree
 command -v "${CC:-cc}" >/dev/null || die "no C compiler (${CC:-cc}); run 'make deps'"
@@ -35,8 +45,9 @@ rm -f "$swap"
 truncate -s 256M "$swap"
 mkswap -q "$swap" >/dev/null || die "mkswap $swap failed"
 log=$BUILD/uml-pressure.log
-uml_boot_init "$log" 900 "$prog" mem=128M "ubd0=$swap" -- "$mb"
+uml_boot_init "$log" 900 "$prog" mem=128M "ubd0=$swap" -- "${workload[@]}"
 rm -f "$swap"
-tr -d '\r' <"$log" | grep -E '^(parent|child|pressure)[,:]' || true
+tr -d '\r' <"$log" |
+	grep -E '^(parent|child|pressure)[,:]|^stress-ng: (metrc|fail|error)|successful run' || true
 grep -q '^pressure: PASS' "$log" ||
 	die "pressure did not pass (full console log: $log)"

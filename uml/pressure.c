@@ -18,8 +18,12 @@
  * word read back is right, pages were swapped out (pswpout) and in
  * (pswpin), the spaces served walks (rmap_walks), each cross-checked
  * against anon_vma before it ran (rmap_checked), and no verification or
- * cross-check found a mismatch; it prints "pressure: PASS" or "pressure: FAIL (...)" and
- * powers the machine off.
+ * cross-check found a mismatch; it prints "pressure: PASS" or
+ * "pressure: FAIL (...)" and powers the machine off.
+ *
+ * "pressure run PROGRAM [ARG...]" runs PROGRAM (stress-ng, say) as the
+ * workload instead: it must exit 0, and the same counters judge the run,
+ * swapping aside.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -175,19 +179,29 @@ static int swap_on(void)
 	return 0;
 }
 
-static void run(long mb)
+/* The counters a run is judged by, read before and after it. */
+struct counters {
+	long walks, checked, unchecked, mismatches, swapped_out, swapped_in;
+};
+
+static void read_counters(struct counters *c)
 {
-	long pages = mb * 1024 * 1024 / page, walks0, in0, out0, checked0;
-	long mism0, checked;
+	c->walks = file_field(DBG "/stats", "rmap_walks");
+	c->checked = file_field(DBG "/stats", "rmap_checked");
+	c->unchecked = file_field(DBG "/stats", "rmap_unchecked");
+	c->mismatches = file_field(DBG "/stats", "mismatches");
+	c->swapped_out = file_field("/proc/vmstat", "pswpout");
+	c->swapped_in = file_field("/proc/vmstat", "pswpin");
+}
+
+/* The built-in family: MB megabytes, a child's copies, read back. */
+static void family(long mb)
+{
+	long pages = mb * 1024 * 1024 / page;
 	int status, round;
 	char *p;
 	pid_t pid;
 
-	walks0 = file_field(DBG "/stats", "rmap_walks");
-	checked0 = file_field(DBG "/stats", "rmap_checked");
-	mism0 = file_field(DBG "/stats", "mismatches");
-	out0 = file_field("/proc/vmstat", "pswpout");
-	in0 = file_field("/proc/vmstat", "pswpin");
 	p = mmap(NULL, pages * page, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED) {
@@ -219,32 +233,68 @@ static void run(long mb)
 		fail("the child failed");
 	check("parent", p, pages, 0);
 	verify("parent", "read back after the child's exit");
+}
+
+/* Another program as the workload (stress-ng, say): it must exit 0. */
+static void command(char **argv)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0) {
+		fail("fork: %s", strerror(errno));
+		return;
+	}
+	if (pid == 0) {
+		execvp(argv[0], argv);
+		printf("pressure: error: exec %s: %s\n", argv[0],
+		       strerror(errno));
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status))
+		fail("%s did not exit 0 (status %#x)", argv[0], status);
+}
+
+/*
+ * Run the workload; judge it by what the kernel counted: swapping (the
+ * built-in family must swap), walks through the space, each kernel walk
+ * cross-checked against anon_vma, no mismatch.
+ */
+static void run(long mb, char **cmd)
+{
+	struct counters a, b;
+
+	read_counters(&a);
+	if (cmd)
+		command(cmd);
+	else
+		family(mb);
+	read_counters(&b);
 
 	printf("pressure: swapped out %ld pages, in %ld; %ld rmap walks through the space\n",
-	       file_field("/proc/vmstat", "pswpout") - out0,
-	       file_field("/proc/vmstat", "pswpin") - in0,
-	       file_field(DBG "/stats", "rmap_walks") - walks0);
-	if (file_field("/proc/vmstat", "pswpout") <= out0)
-		fail("nothing was swapped out: no memory pressure (%ld MB)", mb);
-	if (file_field("/proc/vmstat", "pswpin") <= in0)
-		fail("nothing was swapped in");
-	if (file_field(DBG "/stats", "rmap_walks") <= walks0)
-		fail("no rmap walk went through a space (CONFIG_ANON_SPACE_RMAP off?)");
-	/* Every walk the kernel made was cross-checked before it ran. */
-	checked = file_field(DBG "/stats", "rmap_checked") - checked0;
+	       b.swapped_out - a.swapped_out, b.swapped_in - a.swapped_in,
+	       b.walks - a.walks);
 	printf("pressure: %ld kernel walks cross-checked, %ld unchecked, %ld mismatches\n",
-	       checked, file_field(DBG "/stats", "rmap_unchecked"),
-	       file_field(DBG "/stats", "mismatches") - mism0);
-	if (checked <= 0)
+	       b.checked - a.checked, b.unchecked - a.unchecked,
+	       b.mismatches - a.mismatches);
+	if (!cmd && b.swapped_out <= a.swapped_out)
+		fail("nothing was swapped out: no memory pressure (%ld MB)", mb);
+	if (!cmd && b.swapped_in <= a.swapped_in)
+		fail("nothing was swapped in");
+	if (b.walks <= a.walks)
+		fail("no rmap walk went through a space (CONFIG_ANON_SPACE_RMAP off?)");
+	if (b.checked <= a.checked)
 		fail("no kernel walk was cross-checked");
-	if (file_field(DBG "/stats", "mismatches") != mism0)
-		fail("cross-checks found mismatches");
+	if (b.mismatches != a.mismatches)
+		fail("cross-checks or verifications found mismatches");
 }
 
 int main(int argc, char **argv)
 {
 	int init = getpid() == 1;
-	long mb = argc > 1 ? atol(argv[1]) : 96;
+	char **cmd = NULL;
+	long mb = 96;
 
 	page = sysconf(_SC_PAGESIZE);
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -253,14 +303,16 @@ int main(int argc, char **argv)
 		mount("sysfs", "/sys", "sysfs", 0, NULL);
 		mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
 	}
+	if (argc > 2 && !strcmp(argv[1], "run"))
+		cmd = argv + 2;
+	else if (argc > 1)
+		mb = atol(argv[1]);
 	if (mb <= 0)
-		fail("usage: pressure [MB]");
+		fail("usage: pressure [MB | run PROGRAM [ARG...]]");
 	else if (access(DBG "/verify", R_OK))
 		fail("no " DBG "/verify: a kernel without CONFIG_DEBUG_ANON_SPACE, or debugfs not mounted");
-	else if (init && swap_on() == 0)
-		run(mb);
-	else if (!init)
-		run(mb);
+	else if (!init || swap_on() == 0)
+		run(mb, cmd);
 	if (failures)
 		printf("pressure: FAIL (%d errors)\n", failures);
 	else
