@@ -10,13 +10,15 @@
  * parent maps and fills MB megabytes (argument, default 96: more than the
  * guest's memory with the child's copies), forks a child that rewrites
  * every other page (copy on write), and both then read every page back,
- * twice, while reclaim swaps their pages out: folio_referenced() and
+ * twice (the parent compacts memory in between: migration), while
+ * reclaim swaps their pages out: folio_referenced() and
  * try_to_unmap() of each folio walk the space.  Each page holds a word
  * naming its owner and its page number.  After each step the reader's mm
  * is verified (anon_space/verify: the mappings found through anon_vma and
  * through the space for every folio still mapped).  It passes if every
  * word read back is right, pages were swapped out (pswpout) and in
- * (pswpin), the spaces served walks (rmap_walks), each cross-checked
+ * (pswpin), the spaces served walks (rmap_walks, for unmap and for
+ * migrate among them), each cross-checked
  * against anon_vma before it ran (rmap_checked), and no verification or
  * cross-check found a mismatch; it prints "pressure: PASS" or
  * "pressure: FAIL (...)" and powers the machine off.
@@ -182,6 +184,7 @@ static int swap_on(void)
 /* The counters a run is judged by, read before and after it. */
 struct counters {
 	long walks, checked, unchecked, mismatches, swapped_out, swapped_in;
+	long referenced, unmap, migrate, migrated;
 };
 
 static void read_counters(struct counters *c)
@@ -192,6 +195,21 @@ static void read_counters(struct counters *c)
 	c->mismatches = file_field(DBG "/stats", "mismatches");
 	c->swapped_out = file_field("/proc/vmstat", "pswpout");
 	c->swapped_in = file_field("/proc/vmstat", "pswpin");
+	c->referenced = file_field(DBG "/stats", "rmap_walks_referenced");
+	c->unmap = file_field(DBG "/stats", "rmap_walks_unmap");
+	c->migrate = file_field(DBG "/stats", "rmap_walks_migrate");
+	c->migrated = file_field("/proc/vmstat", "pgmigrate_success");
+}
+
+/* Compact all memory: compaction migrates the family's folios. */
+static void compact(void)
+{
+	int fd = open("/proc/sys/vm/compact_memory", O_WRONLY);
+
+	if (fd < 0 || write(fd, "1", 1) != 1)
+		fail("writing /proc/sys/vm/compact_memory: %s", strerror(errno));
+	if (fd >= 0)
+		close(fd);
 }
 
 /* The built-in family: MB megabytes, a child's copies, read back. */
@@ -226,8 +244,10 @@ static void family(long mb)
 		fflush(stdout);
 		_exit(failures ? 1 : 0);
 	}
-	for (round = 0; round < 2; round++)
-		check("parent", p, pages, 0);
+	check("parent", p, pages, 0);
+	compact();
+	printf("parent: memory compacted\n");
+	check("parent", p, pages, 0);
 	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
 	    WEXITSTATUS(status))
 		fail("the child failed");
@@ -275,6 +295,9 @@ static void run(long mb, char **cmd)
 	printf("pressure: swapped out %ld pages, in %ld; %ld rmap walks through the space\n",
 	       b.swapped_out - a.swapped_out, b.swapped_in - a.swapped_in,
 	       b.walks - a.walks);
+	printf("pressure: walks by caller: referenced %ld, unmap %ld, migrate %ld; %ld pages migrated\n",
+	       b.referenced - a.referenced, b.unmap - a.unmap,
+	       b.migrate - a.migrate, b.migrated - a.migrated);
 	printf("pressure: %ld kernel walks cross-checked, %ld unchecked, %ld mismatches\n",
 	       b.checked - a.checked, b.unchecked - a.unchecked,
 	       b.mismatches - a.mismatches);
@@ -282,6 +305,10 @@ static void run(long mb, char **cmd)
 		fail("nothing was swapped out: no memory pressure (%ld MB)", mb);
 	if (!cmd && b.swapped_in <= a.swapped_in)
 		fail("nothing was swapped in");
+	if (!cmd && b.unmap <= a.unmap)
+		fail("no try_to_unmap() walk went through the space");
+	if (!cmd && b.migrate <= a.migrate)
+		fail("no try_to_migrate() walk went through the space");
 	if (b.walks <= a.walks)
 		fail("no rmap walk went through a space (CONFIG_ANON_SPACE_RMAP off?)");
 	if (b.checked <= a.checked)
