@@ -1951,12 +1951,14 @@ static void test_switch_referenced(struct kunit *test)
 #if BUILTIN_TEST && IS_ENABLED(CONFIG_ANON_SPACE_RMAP) && \
 	IS_ENABLED(CONFIG_DEBUG_ANON_SPACE)
 	unsigned long x, i, walks, vm_flags, checked, unchecked;
+	struct anon_space_verify before, after;
 	struct mm_struct *mms[2];
 	int m;
 
 	switch_family(test, mms, &x);
 	for (i = SWITCH_COWED; i < SWITCH_PAGES; i++)
 		mark_young(mms[1], x + NPAGES(i));
+	anon_space_verify_totals(&before);
 
 	for (m = 0; m < 2; m++)
 		for (i = 0; i < SWITCH_PAGES; i++) {
@@ -1983,6 +1985,9 @@ static void test_switch_referenced(struct kunit *test)
 							       &vm_flags), 0);
 			folio_put(folio);
 		}
+	/* Nor did a cross-check find the two walks different. */
+	anon_space_verify_totals(&after);
+	KUNIT_EXPECT_EQ(test, after.mismatches, before.mismatches);
 	check(test, mms, 2);
 #else
 	kunit_skip(test, "needs the suite built in, ANON_SPACE_RMAP and DEBUG_ANON_SPACE");
