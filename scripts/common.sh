@@ -46,6 +46,24 @@ need_tree() {
 	[ -d "$TREE/.git" ] || die "no prepared kernel tree at $TREE; run 'make prepare' first"
 }
 
+# uml_program NAME CONFIG...: build the UML kernel, check that its .config
+# has every CONFIG=y, and build uml/NAME.c as a static program at
+# $BUILD/NAME (printed), to boot with uml_boot_init.
+uml_program() {
+	local name=$1 opt
+	shift
+	command -v "${CC:-cc}" >/dev/null || die "no C compiler (${CC:-cc}); run 'make deps'"
+	"$PROJECT/scripts/build.sh" >&2
+	for opt in "$@"; do
+		grep -qx "$opt=y" "$UML_BUILD/.config" ||
+			die "$UML_BUILD/.config lacks $opt=y; add it to uml-config (FULL=1 make build)"
+	done
+	"${CC:-cc}" -static -O2 -Wall -Wextra -Werror -o "$BUILD/$name" \
+		"$PROJECT/uml/$name.c" ||
+		die "building uml/$name.c failed (static linking needs libc6-dev)"
+	echo "$BUILD/$name"
+}
+
 # uml_boot_init LOG SECONDS PROG [ARG...]: boot the built UML kernel with the
 # host's root filesystem (hostfs; root=/dev/root, or UML appends root=98:0,
 # which would reach PROG after "--") and PROG as init, no KUnit suite, console

@@ -28,18 +28,10 @@ case "${1:-}" in
 *) workload=("$1") ;;
 esac
 need_tree
-command -v "${CC:-cc}" >/dev/null || die "no C compiler (${CC:-cc}); run 'make deps'"
 command -v mkswap >/dev/null || PATH=$PATH:/usr/sbin:/sbin
 command -v mkswap >/dev/null || die "no mkswap (util-linux); run 'make deps'"
-"$PROJECT/scripts/build.sh"
-for opt in CONFIG_HOSTFS CONFIG_BLK_DEV_UBD CONFIG_SWAP CONFIG_ANON_SPACE_RMAP \
-	CONFIG_DEBUG_ANON_SPACE CONFIG_DEBUG_FS; do
-	grep -qx "$opt=y" "$UML_BUILD/.config" ||
-		die "$UML_BUILD/.config lacks $opt=y; add it to uml-config (FULL=1 make build)"
-done
-prog=$BUILD/pressure
-"${CC:-cc}" -static -O2 -Wall -Wextra -Werror -o "$prog" "$PROJECT/uml/pressure.c" ||
-	die "building uml/pressure.c failed (static linking needs libc6-dev)"
+prog=$(uml_program pressure CONFIG_HOSTFS CONFIG_BLK_DEV_UBD CONFIG_SWAP \
+	CONFIG_ANON_SPACE_RMAP CONFIG_DEBUG_ANON_SPACE CONFIG_DEBUG_FS)
 swap=$BUILD/pressure-swap.img
 rm -f "$swap"
 truncate -s 256M "$swap"

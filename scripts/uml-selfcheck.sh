@@ -9,15 +9,7 @@ set -euo pipefail
 usage() { echo "usage: ${0##*/}   (needs CONFIG_HOSTFS and CONFIG_DEBUG_ANON_SPACE, both in uml-config)"; }
 case "${1:-}" in -h|--help) usage; exit 0 ;; "") ;; *) usage >&2; exit 2 ;; esac
 need_tree
-command -v "${CC:-cc}" >/dev/null || die "no C compiler (${CC:-cc}); run 'make deps'"
-"$PROJECT/scripts/build.sh"
-for opt in CONFIG_HOSTFS CONFIG_DEBUG_ANON_SPACE CONFIG_DEBUG_FS; do
-	grep -qx "$opt=y" "$UML_BUILD/.config" ||
-		die "$UML_BUILD/.config lacks $opt=y; add it to uml-config (FULL=1 make build)"
-done
-prog=$BUILD/selfcheck
-"${CC:-cc}" -static -O2 -Wall -Wextra -Werror -o "$prog" "$PROJECT/uml/selfcheck.c" ||
-	die "building uml/selfcheck.c failed (static linking needs libc6-dev)"
+prog=$(uml_program selfcheck CONFIG_HOSTFS CONFIG_DEBUG_ANON_SPACE CONFIG_DEBUG_FS)
 log=$BUILD/uml-selfcheck.log
 # init powers the machine off.
 uml_boot_init "$log" 300 "$prog" mem=256M

@@ -28,6 +28,7 @@
  * swapping aside.
  */
 #define _GNU_SOURCE
+#include "guest.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -44,53 +45,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define DBG "/sys/kernel/debug/anon_space"
 #define UBD_MAJOR 98
 
 static long page;
-static int failures;
-
-static void fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	printf("pressure: error: ");
-	vprintf(fmt, ap);
-	printf("\n");
-	va_end(ap);
-	fflush(stdout);
-	failures++;
-}
-
-static int read_file(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY);
-	ssize_t n, total = 0;
-
-	if (fd < 0)
-		return -errno;
-	while ((n = read(fd, buf + total, size - 1 - total)) > 0)
-		total += n;
-	close(fd);
-	buf[total] = '\0';
-	return n < 0 ? -errno : 0;
-}
-
-/* The number after "name " (or "name: ") at the start of a line, or -1. */
-static long field(const char *text, const char *name)
-{
-	size_t len = strlen(name);
-	const char *p = text;
-
-	while ((p = strstr(p, name))) {
-		if ((p == text || p[-1] == '\n') &&
-		    (p[len] == ' ' || p[len] == ':'))
-			return strtol(p + len + 1 + (p[len] == ':'), NULL, 10);
-		p += len;
-	}
-	return -1;
-}
 
 static long file_field(const char *path, const char *name)
 {
@@ -319,35 +276,18 @@ static void run(long mb, char **cmd)
 
 int main(int argc, char **argv)
 {
-	int init = getpid() == 1;
+	int init = guest_start("pressure");
 	char **cmd = NULL;
 	long mb = 96;
 
 	page = sysconf(_SC_PAGESIZE);
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (init) {
-		mount("proc", "/proc", "proc", 0, NULL);
-		mount("sysfs", "/sys", "sysfs", 0, NULL);
-		mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
-	}
 	if (argc > 2 && !strcmp(argv[1], "run"))
 		cmd = argv + 2;
 	else if (argc > 1)
 		mb = atol(argv[1]);
 	if (mb <= 0)
 		fail("usage: pressure [MB | run PROGRAM [ARG...]]");
-	else if (access(DBG "/verify", R_OK))
-		fail("no " DBG "/verify: a kernel without CONFIG_DEBUG_ANON_SPACE, or debugfs not mounted");
-	else if (!init || swap_on() == 0)
+	else if (!failures && (!init || swap_on() == 0))
 		run(mb, cmd);
-	if (failures)
-		printf("pressure: FAIL (%d errors)\n", failures);
-	else
-		printf("pressure: PASS\n");
-	fflush(stdout);
-	if (init) {
-		sync();
-		reboot(RB_POWER_OFF);
-	}
-	return failures ? 1 : 0;
+	return guest_finish(init);
 }

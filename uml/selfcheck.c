@@ -15,6 +15,7 @@
  * debugfs mounted (then it does not power off).
  */
 #define _GNU_SOURCE
+#include "guest.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -28,50 +29,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define DBG "/sys/kernel/debug/anon_space"
-
 static long page;
-static int failures;
-
-static void fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	printf("selfcheck: error: ");
-	vprintf(fmt, ap);
-	printf("\n");
-	va_end(ap);
-	fflush(stdout);
-	failures++;
-}
-
-static int read_file(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY);
-	ssize_t n, total = 0;
-
-	if (fd < 0)
-		return -errno;
-	while ((n = read(fd, buf + total, size - 1 - total)) > 0)
-		total += n;
-	close(fd);
-	buf[total] = '\0';
-	return n < 0 ? -errno : 0;
-}
-
-static long field(const char *text, const char *name)
-{
-	size_t len = strlen(name);
-	const char *p = text;
-
-	while ((p = strstr(p, name))) {
-		if ((p == text || p[-1] == '\n') && p[len] == ' ')
-			return strtol(p + len + 1, NULL, 10);
-		p += len;
-	}
-	return -1;
-}
 
 /* Verify this process's mm; check the counts that are given (>= 0). */
 static void verify(const char *who, const char *step, long folios,
@@ -217,27 +175,11 @@ static void run(void)
 
 int main(void)
 {
-	int init = getpid() == 1;
+	int init = guest_start("selfcheck");
 
 	page = sysconf(_SC_PAGESIZE);
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (init) {
-		mount("sysfs", "/sys", "sysfs", 0, NULL);
-		mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
-	}
-	if (access(DBG "/verify", R_OK))
-		fail("no " DBG "/verify: a kernel without CONFIG_DEBUG_ANON_SPACE, or debugfs not mounted");
-	else
+	if (!failures)
 		run();
 	show(DBG "/stats");
-	if (failures)
-		printf("selfcheck: FAIL (%d errors)\n", failures);
-	else
-		printf("selfcheck: PASS\n");
-	fflush(stdout);
-	if (init) {
-		sync();
-		reboot(RB_POWER_OFF);
-	}
-	return failures ? 1 : 0;
+	return guest_finish(init);
 }

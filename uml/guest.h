@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the programs booted as init on the patched UML kernel share
+ * (uml/selfcheck.c, uml/pressure.c): error reports and reading the
+ * kernel's counters from procfs and debugfs.  Each includes it once.
+ */
+#ifndef ANON_SPACE_UML_GUEST_H
+#define ANON_SPACE_UML_GUEST_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <unistd.h>
+
+#define DBG "/sys/kernel/debug/anon_space"
+
+/* The program's name, for its messages. */
+static const char *guest_name;
+static int failures;
+
+/* Report an error ("<name>: error: ..."); the run fails at the end. */
+static void fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	printf("%s: error: ", guest_name);
+	vprintf(fmt, ap);
+	printf("\n");
+	va_end(ap);
+	fflush(stdout);
+	failures++;
+}
+
+/* Read @path into @buf (NUL-terminated); 0 or -errno. */
+static int read_file(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n, total = 0;
+
+	if (fd < 0)
+		return -errno;
+	while ((n = read(fd, buf + total, size - 1 - total)) > 0)
+		total += n;
+	close(fd);
+	buf[total] = '\0';
+	return n < 0 ? -errno : 0;
+}
+
+/* The number after "name " (or "name: ") at the start of a line, or -1. */
+static long field(const char *text, const char *name)
+{
+	size_t len = strlen(name);
+	const char *p = text;
+
+	while ((p = strstr(p, name))) {
+		if ((p == text || p[-1] == '\n') &&
+		    (p[len] == ' ' || p[len] == ':'))
+			return strtol(p + len + 1 + (p[len] == ':'), NULL, 10);
+		p += len;
+	}
+	return -1;
+}
+
+/*
+ * Start as @name: line-buffered output; as init (returns 1), mount proc,
+ * sysfs and debugfs over the host's (hostfs shows the host's own).
+ */
+static int guest_start(const char *name)
+{
+	int init = getpid() == 1;
+
+	guest_name = name;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (init) {
+		mount("proc", "/proc", "proc", 0, NULL);
+		mount("sysfs", "/sys", "sysfs", 0, NULL);
+		mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
+	}
+	if (access(DBG "/verify", R_OK))
+		fail("no " DBG "/verify: a kernel without CONFIG_DEBUG_ANON_SPACE, or debugfs not mounted");
+	return init;
+}
+
+/*
+ * Print "<name>: PASS" or "<name>: FAIL (N errors)"; as init, power the
+ * machine off.  Returns the exit status otherwise.
+ */
+static int guest_finish(int init)
+{
+	if (failures)
+		printf("%s: FAIL (%d errors)\n", guest_name, failures);
+	else
+		printf("%s: PASS\n", guest_name);
+	fflush(stdout);
+	if (init) {
+		sync();
+		reboot(RB_POWER_OFF);
+	}
+	return failures ? 1 : 0;
+}
+
+#endif
