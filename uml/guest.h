@@ -24,7 +24,7 @@ static const char *guest_name;
 static int failures;
 
 /* Report an error ("<name>: error: ..."); the run fails at the end. */
-static void fail(const char *fmt, ...)
+static inline void fail(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -38,7 +38,7 @@ static void fail(const char *fmt, ...)
 }
 
 /* Read @path into @buf (NUL-terminated); 0 or -errno. */
-static int read_file(const char *path, char *buf, size_t size)
+static inline int read_file(const char *path, char *buf, size_t size)
 {
 	int fd = open(path, O_RDONLY);
 	ssize_t n, total = 0;
@@ -53,7 +53,7 @@ static int read_file(const char *path, char *buf, size_t size)
 }
 
 /* The number after "name " (or "name: ") at the start of a line, or -1. */
-static long field(const char *text, const char *name)
+static inline long field(const char *text, const char *name)
 {
 	size_t len = strlen(name);
 	const char *p = text;
@@ -69,9 +69,10 @@ static long field(const char *text, const char *name)
 
 /*
  * Start as @name: line-buffered output; as init (returns 1), mount proc,
- * sysfs and debugfs over the host's (hostfs shows the host's own).
+ * sysfs and debugfs over the host's (hostfs shows the host's own).  For
+ * programs that also run on a kernel without the series.
  */
-static int guest_start(const char *name)
+static inline int guest_init(const char *name)
 {
 	int init = getpid() == 1;
 
@@ -82,6 +83,14 @@ static int guest_start(const char *name)
 		mount("sysfs", "/sys", "sysfs", 0, NULL);
 		mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
 	}
+	return init;
+}
+
+/* guest_init(), on a kernel that must have the verifier's debugfs files. */
+static inline int guest_start(const char *name)
+{
+	int init = guest_init(name);
+
 	if (access(DBG "/verify", R_OK))
 		fail("no " DBG "/verify: a kernel without CONFIG_DEBUG_ANON_SPACE, or debugfs not mounted");
 	return init;
@@ -91,7 +100,7 @@ static int guest_start(const char *name)
  * Print "<name>: PASS" or "<name>: FAIL (N errors)"; as init, power the
  * machine off.  Returns the exit status otherwise.
  */
-static int guest_finish(int init)
+static inline int guest_finish(int init)
 {
 	if (failures)
 		printf("%s: FAIL (%d errors)\n", guest_name, failures);
