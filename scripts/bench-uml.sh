@@ -26,17 +26,11 @@ grep -q '^config MREMAP_KUNIT_BENCH' "$TREE/mm/Kconfig" ||
 [ -e "$TREE/mm/tests/mremap_bench_kunit.c" ] ||
 	die "$TREE/mm/tests/mremap_bench_kunit.c is missing; run 'make prepare'"
 
-# build VARIANT: incremental once configured, as scripts/build.sh does.
+# build VARIANT: the bench kernel with CONFIG_ANON_SPACE on or off.
 build() {
-	local dir=$TREE/.kunit-bench-$1 blog=$BUILD/bench-$1-build.log add=()
+	local dir=$TREE/.kunit-bench-$1 add=()
 	[ "$1" = on ] && add=(--kconfig_add CONFIG_ANON_SPACE=y)
-	if [ -f "$dir/.config" ] && [ "$dir/.config" -nt "$bench_config" ]; then
-		make -s -C "$TREE" ARCH=um O="$dir" -j"$(nproc)" >"$blog" 2>&1
-	else
-		(cd "$TREE" && python3 tools/testing/kunit/kunit.py build \
-			--build_dir "$dir" --kunitconfig "$bench_config" "${add[@]}" \
-			--jobs "$(nproc)") >"$blog" 2>&1
-	fi || { tail -20 "$blog" >&2; die "the $1 build failed (log: $blog)"; }
+	uml_kbuild "$TREE" "$dir" "$bench_config" "$BUILD/bench-$1-build.log" "${add[@]}"
 	if [ "$1" = on ]; then
 		grep -qx 'CONFIG_ANON_SPACE=y' "$dir/.config"
 	else

@@ -20,6 +20,12 @@ BASE_TAG=anon-space-base
 # default, so a plain "./tools/testing/kunit/kunit.py run" in the tree reuses it.
 UML_BUILD=$TREE/.kunit
 KASAN_BUILD=$TREE/.kunit-kasan
+# The baseline: the same pristine 6.12 without the series (a git worktree of
+# the tree at $BASE_TAG) and its debug-free UML build from base-config, for
+# the differential tests (make selftests, make sysdiff).
+BASE_TREE=${BASE_TREE:-$BUILD/linux-base}
+BASE_BUILD=$BUILD/linux-base.kunit
+BASE_CONFIG=$PROJECT/base-config
 # Where the kunit/ sources appear in the tree (symlinks, excluded from git).
 KUNIT_LINK_DIR=mm/tests
 
@@ -64,16 +70,67 @@ uml_program() {
 	echo "$BUILD/$name"
 }
 
-# uml_boot_init LOG SECONDS PROG [ARG...]: boot the built UML kernel with the
-# host's root filesystem (hostfs; root=/dev/root, or UML appends root=98:0,
-# which would reach PROG after "--") and PROG as init, no KUnit suite, console
-# to LOG; ARGs are more kernel parameters (after "--": PROG's arguments).
-# Never fails: the caller judges LOG (a timeout kills the guest).
-uml_boot_init() {
-	local log=$1 secs=$2 prog=$3
-	shift 3
-	timeout "$secs" "$UML_BUILD/linux" root=/dev/root rootfstype=hostfs rootflags=/ rw \
+# uml_kbuild SRC DIR KUNITCONFIG LOG [KUNIT_PY_ARG...]: build the UML kernel
+# of source tree SRC in build dir DIR, output in LOG (also on stdout with
+# KBUILD_TEE=1). kunit.py build, which writes .config from KUNITCONFIG and
+# checks that every option took, when DIR has no .config yet, KUNITCONFIG
+# is newer than it, or FULL=1 (about 7 s of config work on 2 cores);
+# otherwise a plain incremental make, the same build (Kbuild re-syncs
+# .config itself when a Kconfig file changes). Dies with the log's errors.
+# One build at a time on the machine: a second waits for the first
+# (flock on $BUILD/.kbuild.lock).
+uml_kbuild() {
+	local src=$1 dir=$2 kconfig=$3 blog=$4 cmd rc=0
+	shift 4
+	mkdir -p "$BUILD"
+	exec {kbuild_lock}>"$BUILD/.kbuild.lock"
+	flock -n "$kbuild_lock" || {
+		log "another kernel build is running; waiting for it"
+		flock "$kbuild_lock"
+	}
+	if [ -f "$dir/.config" ] && [ "$dir/.config" -nt "$kconfig" ] &&
+	   [ -z "${FULL:-}" ]; then
+		cmd=(make -s -C "$src" ARCH=um O="$dir" -j"$(nproc)")
+	else
+		cmd=(python3 "$src/tools/testing/kunit/kunit.py" build --build_dir "$dir"
+		     --kunitconfig "$kconfig" --jobs "$(nproc)" "$@")
+	fi
+	mkdir -p "$(dirname "$blog")"
+	if [ "${KBUILD_TEE:-0}" = 1 ]; then
+		"${cmd[@]}" 2>&1 | tee "$blog" || rc=$?
+	else
+		"${cmd[@]}" >"$blog" 2>&1 || rc=$?
+	fi
+	exec {kbuild_lock}>&-
+	[ "$rc" = 0 ] && return 0
+	grep -E 'error|Error|ERROR|not in the generated' "$blog" | head -30 >&2 || tail -30 "$blog" >&2
+	die "building $dir failed (full log: $blog)"
+}
+
+# uml_boot KERNEL LOG SECONDS PROG [ARG...]: boot the UML kernel binary
+# KERNEL with the host's root filesystem (hostfs; root=/dev/root, or UML
+# appends root=98:0, which would reach PROG after "--") and PROG as init,
+# no KUnit suite, console to LOG; ARGs are more kernel parameters (after
+# "--": PROG's arguments). Never fails: the caller judges LOG (a timeout
+# kills the guest).
+uml_boot() {
+	local kernel=$1 log=$2 secs=$3 prog=$4
+	shift 4
+	[ -x "$kernel" ] || die "no UML kernel at $kernel; build it first"
+	timeout "$secs" "$kernel" root=/dev/root rootfstype=hostfs rootflags=/ rw \
 		init="$prog" kunit.enable=0 console=tty "$@" </dev/null >"$log" 2>&1 || true
+}
+
+# uml_boot_init LOG SECONDS PROG [ARG...]: uml_boot on the patched kernel.
+uml_boot_init() {
+	uml_boot "$UML_BUILD/linux" "$@"
+}
+
+# base_kernel: build the baseline kernel (scripts/build-base.sh) and print
+# the path of its binary.
+base_kernel() {
+	"$PROJECT/scripts/build-base.sh" >&2
+	echo "$BASE_BUILD/linux"
 }
 
 # export_series DIR: write the tree's commits since the base as patch files

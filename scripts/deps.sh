@@ -15,9 +15,12 @@ case "${1:-}" in -h|--help) usage; exit 0 ;; "") ;; *) usage >&2; exit 2 ;; esac
 #   libc6-dev          host programs, uml/selfcheck (static)
 #   liburcu-dev        the host builds (maple tree shims, tools/testing/vma)
 #   python3-ply python3-git  checkpatch's SPDX check (scripts/spdxcheck.py)
-#   stress-ng util-linux  make pressure STRESS=1 (stress-ng's stressors), mkswap
+#   stress-ng util-linux  make pressure STRESS=1 (stress-ng's stressors), mkswap;
+#                      flock (one kernel build at a time)
+#   libcap-dev libnuma-dev  make selftests (mlock-random-test, ksm_tests)
 pkgs=(linux-source-6.12 gcc libc6-dev make flex bison bc libelf-dev ccache git xz-utils
-      perl gdb valgrind liburcu-dev python3-ply python3-git stress-ng util-linux)
+      perl gdb valgrind liburcu-dev python3-ply python3-git stress-ng util-linux
+      libcap-dev libnuma-dev)
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -49,23 +49,10 @@ kconfig=$BUILD/uml-valgrind.kunitconfig
 cat "$UML_CONFIG" "$VG_CONFIG" >"$kconfig.new"
 if cmp -s "$kconfig.new" "$kconfig"; then rm "$kconfig.new"; else mv "$kconfig.new" "$kconfig"; fi
 
-# As scripts/build.sh: kunit.py build when the configuration changed (or
-# FULL=1), a plain incremental make otherwise.
-blog=$BUILD/valgrind-uml-build.log
-if [ -f "$VALGRIND_BUILD/.config" ] && [ "$VALGRIND_BUILD/.config" -nt "$kconfig" ] &&
-   [ -z "${FULL:-}" ]; then
-	cmd=(make -s ARCH=um O="$VALGRIND_BUILD" -j"$(nproc)")
-else
-	cmd=(python3 tools/testing/kunit/kunit.py build --build_dir "$VALGRIND_BUILD"
-	     --kunitconfig "$kconfig" --jobs "$(nproc)")
-fi
 log "building $VALGRIND_BUILD"
-"${cmd[@]}" >"$blog" 2>&1 || {
-	grep -E 'error|Error|ERROR|not in the generated' "$blog" | head -30 >&2 || tail -30 "$blog" >&2
-	die "build failed (full log: $blog)"
-}
+uml_kbuild "$TREE" "$VALGRIND_BUILD" "$kconfig" "$BUILD/valgrind-uml-build.log"
 grep -q '^CONFIG_UML_VALGRIND=y' "$VALGRIND_BUILD/.config" ||
-	die "$VALGRIND_BUILD/.config lacks CONFIG_UML_VALGRIND=y (see $blog)"
+	die "$VALGRIND_BUILD/.config lacks CONFIG_UML_VALGRIND=y (see $BUILD/valgrind-uml-build.log)"
 
 klog=$BUILD/valgrind-uml.log
 vlog=$BUILD/valgrind-uml.vg.log
