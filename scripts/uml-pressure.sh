@@ -2,9 +2,14 @@
 # Memory pressure on the patched kernel: boot the UML kernel on hostfs with
 # uml/pressure as init and a swap file on the ubd0 block device; the
 # program's forked family fills more anonymous memory than the guest has,
-# reads it back while reclaim swaps it out and in (every rmap walk through
-# the family's space), and verifies its reverse map. Exit status: 0 only if
-# it printed "pressure: PASS".
+# and parent and child each page part of it out (MADV_PAGEOUT), move a
+# partly swapped-out range (mremap MREMAP_FIXED), grow it in place, grow
+# another range that has to move, and move a whole VMA with
+# MREMAP_DONTUNMAP, on pages they share copy on write and pages the child
+# copied; every word is checked when read back, while reclaim swaps and
+# compaction migrates (every rmap walk through the family's space), and
+# each step verifies the reverse map. Exit status: 0 only if it printed
+# "pressure: PASS".
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 usage() {
