@@ -8,11 +8,13 @@ SUITE ?= anon_*
 BREAK ?=
 MB ?=
 STRESS ?=
+SEEDS ?=
+CALLS ?=
 
 .DEFAULT_GOAL := all
 .PHONY: help all deps prepare build run kunit kasan valgrind valgrind-uml valgrind-uml-proof \
 	vma-test selfcheck pressure checkpatch \
-	gdb gdb-check refresh series-build patches-check check bench clean distclean
+	gdb gdb-check refresh series-build patches-check check bench clean distclean sysdiff
 
 help: ## list the targets
 	@echo "usage: make [TARGET] [SUITE=glob] [BREAK=function] [LINUX_SRC=/path/to/6.12.y/git]"
@@ -61,6 +63,9 @@ selfcheck: ## boot uml/selfcheck.c as init on hostfs: a program checks its own r
 
 pressure: ## boot uml/pressure.c on hostfs, swap on ubd0: MB=96 of a forked family swapped out and in; STRESS=1: stress-ng
 	@$(S)/uml-pressure.sh $(if $(STRESS),--stress,$(MB))
+
+sysdiff: ## SEEDS=4 seeds of CALLS=800 random mmap/mremap/madvise/brk/fork calls on the patched and the baseline kernel; records must be equal
+	@$(S)/uml-sysdiff.sh $(if $(SEEDS),--seeds $(SEEDS)) $(if $(CALLS),--calls $(CALLS))
 
 gdb: ## interactive GDB on the UML kernel running SUITE=glob, optional BREAK=function
 	@$(S)/gdb.sh '$(SUITE)' '$(BREAK)'

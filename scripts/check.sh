@@ -70,6 +70,8 @@ if [ "$uml_ok" = 1 ]; then
 		"$S/uml-pressure.sh" || true
 	step "stress-ng's vm, mmap, mremap, brk and fork stressors, every walk checked" \
 		"$S/uml-pressure.sh" --stress || true
+	step "random mm system calls give the same results as on the baseline kernel" \
+		"$S/uml-sysdiff.sh" --seeds 4 --calls 800 || true
 	step "scripted GDB session" "$S/gdb-check.sh" || true
 else
 	skip "a program checks its reverse map on the patched kernel (hostfs)" \
@@ -77,6 +79,8 @@ else
 	skip "swap under memory pressure, rmap walks through the space (hostfs, ubd)" \
 		"the UML build or run failed"
 	skip "stress-ng's vm, mmap, mremap, brk and fork stressors, every walk checked" \
+		"the UML build or run failed"
+	skip "random mm system calls give the same results as on the baseline kernel" \
 		"the UML build or run failed"
 	skip "scripted GDB session" "the UML build or run failed"
 fi
