@@ -8,12 +8,13 @@ SUITE ?= anon_*
 BREAK ?=
 MB ?=
 STRESS ?=
+TESTS ?=
 SEEDS ?=
 CALLS ?=
 
 .DEFAULT_GOAL := all
 .PHONY: help all deps prepare build run kunit kasan valgrind valgrind-uml valgrind-uml-proof \
-	vma-test selfcheck pressure checkpatch \
+	vma-test selfcheck pressure selftests base checkpatch \
 	gdb gdb-check refresh series-build patches-check check bench clean distclean sysdiff
 
 help: ## list the targets
@@ -64,6 +65,12 @@ selfcheck: ## boot uml/selfcheck.c as init on hostfs: a program checks its own r
 pressure: ## boot uml/pressure.c on hostfs, swap on ubd0: MB=96 of a forked family swapped out and in; STRESS=1: stress-ng
 	@$(S)/uml-pressure.sh $(if $(STRESS),--stress,$(MB))
 
+base: ## build the baseline kernel: the tree's pristine 6.12 (a worktree) without the series, base-config
+	@$(S)/build-base.sh
+
+selftests: ## tools/testing/selftests/mm (uml/selftests.list, or TESTS="cow mremap_test") on the patched and the baseline kernel, compared
+	@$(S)/selftests.sh $(TESTS)
+
 sysdiff: ## SEEDS=4 seeds of CALLS=800 random mmap/mremap/madvise/brk/fork calls on the patched and the baseline kernel; records must be equal
 	@$(S)/uml-sysdiff.sh $(if $(SEEDS),--seeds $(SEEDS)) $(if $(CALLS),--calls $(CALLS))
 
@@ -86,12 +93,12 @@ bench: ## allocator ns/op at 10^3..10^5 ranges, span/footprint; mremap/mmap ns a
 	@$(S)/bench.sh
 	@$(S)/bench-uml.sh
 
-check: ## every test: checkpatch, UML suites, KASAN, Valgrind host run, tools/testing/vma, GDB
+check: ## every test: checkpatch, UML suites, KASAN, Valgrind, tools/testing/vma, programs on UML, mm selftests and sysdiff against the baseline, GDB
 	@$(S)/check.sh
 
 clean: ## remove build products (keeps the prepared tree and its git history)
 	rm -rf build/host build/bench build/linux/.kunit build/linux/.kunit-kasan build/linux/.kunit-bench-on build/linux/.kunit-bench-off \
-		build/linux/.kunit-valgrind build/*.log build/*.json build/*.kunitconfig
+		build/linux/.kunit-valgrind build/linux-base.kunit build/selftests build/sysdiff build/sysdiff-runs build/*.log build/*.json build/*.kunitconfig
 
 distclean: patches-check ## remove build/ entirely (refuses while the tree has unexported work)
 	rm -rf build

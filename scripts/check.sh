@@ -4,7 +4,7 @@
 # "check: N passed, N failed" (steps). Exit status: 0 only if all passed.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
-usage() { echo "usage: ${0##*/}   (deps, prepare, checkpatch, UML suites, KASAN, Valgrind host and UML, tools/testing/vma, a program on UML, GDB)"; }
+usage() { echo "usage: ${0##*/}   (deps, prepare, checkpatch, UML suites, KASAN, Valgrind host and UML, tools/testing/vma, programs on UML, mm selftests and random syscalls against the baseline kernel, GDB)"; }
 case "${1:-}" in -h|--help) usage; exit 0 ;; "") ;; *) usage >&2; exit 2 ;; esac
 S=$PROJECT/scripts
 results=()
@@ -72,6 +72,8 @@ if [ "$uml_ok" = 1 ]; then
 		"$S/uml-pressure.sh" --stress || true
 	step "random mm system calls give the same results as on the baseline kernel" \
 		"$S/uml-sysdiff.sh" --seeds 4 --calls 800 || true
+	step "the kernel's mm selftests: no regression against the kernel without the series" \
+		"$S/selftests.sh" || true
 	step "scripted GDB session" "$S/gdb-check.sh" || true
 else
 	skip "a program checks its reverse map on the patched kernel (hostfs)" \
@@ -81,6 +83,8 @@ else
 	skip "stress-ng's vm, mmap, mremap, brk and fork stressors, every walk checked" \
 		"the UML build or run failed"
 	skip "random mm system calls give the same results as on the baseline kernel" \
+		"the UML build or run failed"
+	skip "the kernel's mm selftests: no regression against the kernel without the series" \
 		"the UML build or run failed"
 	skip "scripted GDB session" "the UML build or run failed"
 fi
