@@ -9,7 +9,8 @@ set -euo pipefail
 usage() { echo "usage: ${0##*/}   (needs CONFIG_HOSTFS and CONFIG_DEBUG_ANON_SPACE, both in uml-config)"; }
 case "${1:-}" in -h|--help) usage; exit 0 ;; "") ;; *) usage >&2; exit 2 ;; esac
 need_tree
-prog=$(uml_program selfcheck CONFIG_HOSTFS CONFIG_DEBUG_ANON_SPACE CONFIG_DEBUG_FS)
+prog=$(uml_program selfcheck CONFIG_HOSTFS CONFIG_DEBUG_ANON_SPACE CONFIG_DEBUG_FS \
+	CONFIG_USERFAULTFD)
 log=$BUILD/uml-selfcheck.log
 # init powers the machine off.
 uml_boot_init "$log" 300 "$prog" mem=256M

@@ -6,9 +6,9 @@
  * Started as init (scripts/uml-selfcheck.sh: rootfstype=hostfs init=...),
  * it mounts sysfs and debugfs, then maps, faults, forks, copies on write,
  * moves with mremap() and maps again at the vacated address (Linus'
- * scenario), and after each step reads anon_space/verify, which compares
- * the mappings found through anon_vma and through the anon_space for every
- * anonymous folio of the reader's mm.  It prints each result, the family's
+ * scenario), moves pages with UFFDIO_MOVE, and after each step reads
+ * anon_space/verify, which compares the mappings found through anon_vma
+ * and through the anon_space for every anonymous folio of the reader's mm.  It prints each result, the family's
  * ranges (anon_space/ranges) and the totals (anon_space/stats), then
  * "selfcheck: PASS" or "selfcheck: FAIL (...)", and powers the machine
  * off.  It also runs as an ordinary program under a patched kernel with
@@ -22,12 +22,29 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/userfaultfd.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+/* UFFDIO_MOVE (Linux 6.8), for libc headers older than that. */
+#ifndef UFFDIO_MOVE
+#define UFFD_FEATURE_MOVE	(1 << 16)
+#define _UFFDIO_MOVE		(0x05)
+struct uffdio_move {
+	__u64 dst;
+	__u64 src;
+	__u64 len;
+	__u64 mode;
+	__s64 move;
+};
+#define UFFDIO_MOVE		_IOWR(UFFDIO, _UFFDIO_MOVE, struct uffdio_move)
+#endif
 
 static long page;
 
@@ -173,6 +190,79 @@ static void run(void)
 	show(DBG "/ranges");
 }
 
+/*
+ * UFFDIO_MOVE (patch 0020): pages moved from one mapping into another get
+ * the destination's anon_vma and an index in its range, under the folio
+ * lock; the space walk must then find each of them at its new address,
+ * exactly as the anon_vma walk does.
+ */
+static void uffd_move(void)
+{
+	const long n = 16;
+	struct uffdio_api api = { .api = UFFD_API,
+				  .features = UFFD_FEATURE_MOVE };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	struct uffdio_move mv = { .len = n * page };
+	unsigned char vec[16];
+	char *src, *dst;
+	int uffd;
+	long i;
+
+	uffd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	if (uffd < 0) {
+		fail("userfaultfd: %s (CONFIG_USERFAULTFD is in uml-config)",
+		     strerror(errno));
+		return;
+	}
+	if (ioctl(uffd, UFFDIO_API, &api) ||
+	    !(api.features & UFFD_FEATURE_MOVE)) {
+		fail("UFFDIO_API: no UFFD_FEATURE_MOVE (%s)", strerror(errno));
+		goto out;
+	}
+	/*
+	 * Source and destination between PROT_NONE guards, so that neither
+	 * merges with a neighbour nor shares its anon_vma: the move must
+	 * give the folios the destination's.
+	 */
+	src = mmap(NULL, 5 * n * page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+		   -1, 0);
+	if (src == MAP_FAILED || mprotect(src + n * page, n * page,
+					  PROT_READ | PROT_WRITE) ||
+	    mprotect(src + 3 * n * page, n * page, PROT_READ | PROT_WRITE)) {
+		fail("mmap: %s", strerror(errno));
+		goto out;
+	}
+	src += n * page;
+	dst = src + 2 * n * page;
+	for (i = 0; i < n; i++)
+		src[i * page] = (char)(0x40 + i);
+	reg.range.start = (unsigned long)dst;
+	reg.range.len = n * page;
+	if (ioctl(uffd, UFFDIO_REGISTER, &reg)) {
+		fail("UFFDIO_REGISTER: %s", strerror(errno));
+		goto out;
+	}
+	mv.dst = (unsigned long)dst;
+	mv.src = (unsigned long)src;
+	if (ioctl(uffd, UFFDIO_MOVE, &mv) || mv.move != n * page) {
+		fail("UFFDIO_MOVE: %s (moved %lld of %ld bytes)",
+		     strerror(errno), (long long)mv.move, n * page);
+		goto out;
+	}
+	if (mincore(src, n * page, vec))
+		fail("mincore: %s", strerror(errno));
+	for (i = 0; i < n; i++) {
+		if (vec[i] & 1)
+			fail("page %ld is still at the source after UFFDIO_MOVE", i);
+		if (dst[i * page] != (char)(0x40 + i))
+			fail("page %ld reads %#x after UFFDIO_MOVE, not %#x", i,
+			     dst[i * page], 0x40 + i);
+	}
+	verify("parent", "16 pages moved by UFFDIO_MOVE", -1, -1, 0);
+out:
+	close(uffd);
+}
+
 int main(void)
 {
 	int init = guest_start("selfcheck");
@@ -180,6 +270,8 @@ int main(void)
 	page = sysconf(_SC_PAGESIZE);
 	if (!failures)
 		run();
+	if (!failures)
+		uffd_move();
 	show(DBG "/stats");
 	return guest_finish(init);
 }
