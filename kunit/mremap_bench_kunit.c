@@ -26,7 +26,9 @@
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/mmap_lock.h>
+#include <linux/pagemap.h>
 #include <linux/moduleparam.h>
+#include <linux/rmap.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
@@ -314,12 +316,294 @@ static void vmas_fork_then_map(struct kunit *test)
 	mmput(child);
 }
 
+/*
+ * Reverse map walks: the cost of finding the mappings of one anonymous
+ * folio (what reclaim's aging, swap-out and migration do for every
+ * folio), in a family built as vmas_fork_then_map builds one.  The
+ * parent maps RMAP_PAGES pages and faults them in, dup_mm() makes N
+ * children, and every second child (0, 2, ...) writes to every fourth
+ * page (0, 4, ...), copying those pages on write.
+ *
+ * bench_rmap_parent times the walks of parent folios that no child copied
+ * (mapped in all N + 1 mms), bench_rmap_cow those of folios child 0 copied
+ * (mapped in child 0 only).  Each prints two timings: folio_referenced(),
+ * as reclaim calls it ("referenced_*"; it stops once it has found every
+ * mapping), and a whole rmap_walk() whose rmap_one only counts
+ * ("walk_*"), and the VMAs that walk visited (those whose range covers
+ * the folio) and how many of them map it (page_vma_mapped_walk()).
+ * Before timing, each case walks every folio of its kind and asserts the
+ * counts: a walk that misses a mapping fails the case.
+ */
+#define RMAP_PAGES	256
+#define RMAP_SAMPLE	16
+
+static const unsigned int bench_children[] = { 1, 10, 100 };
+
+static void children_to_desc(const unsigned int *n, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%u children", *n);
+}
+
+KUNIT_ARRAY_PARAM(bench_children, bench_children, children_to_desc);
+
+KUNIT_DEFINE_ACTION_WRAPPER(mmput_action, mmput, struct mm_struct *);
+KUNIT_DEFINE_ACTION_WRAPPER(folio_put_action, folio_put, struct folio *);
+
+/* Does child @c copy page @i on write? */
+static bool rmap_cows(unsigned int c, unsigned long i)
+{
+	return c % 2 == 0 && i % 4 == 0;
+}
+
+struct rmap_family {
+	struct mm_struct *parent, **child;
+	unsigned int children;
+	unsigned long addr;
+};
+
+/* The parent's mapping, faulted in, and its children, some of them COWed. */
+static void rmap_family(struct kunit *test, struct rmap_family *fam,
+			unsigned int children)
+{
+	unsigned long i;
+	unsigned int c, bad;
+	char byte = 9;
+
+	fam->addr = kunit_vm_mmap(test, NULL, 0, NPAGES(RMAP_PAGES),
+				  PROT_READ | PROT_WRITE,
+				  MAP_PRIVATE | MAP_ANONYMOUS, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(fam->addr) || !fam->addr);
+	touch(test, fam->addr, RMAP_PAGES, 7);
+	fam->parent = current->mm;
+	fam->children = children;
+	fam->child = kunit_kcalloc(test, children, sizeof(*fam->child),
+				   GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, fam->child);
+	for (c = 0; c < children; c++) {
+		fam->child[c] = dup_mm(current, fam->parent);
+		KUNIT_ASSERT_NOT_NULL(test, fam->child[c]);
+		KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, mmput_action,
+								fam->child[c]), 0);
+	}
+	/* No ASSERT in a child's mm: the test must end in its own. */
+	for (c = 0, bad = 0; c < children; c += 2) {
+		kthread_unuse_mm(fam->parent);
+		kthread_use_mm(fam->child[c]);
+		for (i = 0; i < RMAP_PAGES; i++)
+			if (rmap_cows(c, i) &&
+			    copy_to_user((void __user *)(fam->addr + NPAGES(i)),
+					 &byte, 1))
+				bad++;
+		kthread_unuse_mm(fam->child[c]);
+		kthread_use_mm(fam->parent);
+	}
+	KUNIT_ASSERT_EQ(test, bad, 0);
+	expect_byte(test, fam->addr, 7);
+}
+
+/* The folio mapped at @addr in @mm, with a reference until the case ends. */
+static struct folio *rmap_folio(struct kunit *test, struct mm_struct *mm,
+				unsigned long addr)
+{
+	struct page *page;
+	struct folio *folio;
+	long got;
+
+	mmap_read_lock(mm);
+	got = get_user_pages_remote(mm, addr, 1, 0, &page, NULL);
+	mmap_read_unlock(mm);
+	KUNIT_ASSERT_EQ(test, got, 1L);
+	folio = page_folio(page);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, folio_put_action,
+							folio), 0);
+	KUNIT_ASSERT_TRUE(test, folio_test_anon(folio));
+	KUNIT_ASSERT_FALSE(test, folio_test_large(folio));
+	return folio;
+}
+
+struct rmap_count {
+	unsigned int visited, mapped;
+};
+
+/* rmap_one: count the VMA, and count it again if it maps the folio. */
+static bool rmap_count_one(struct folio *folio, struct vm_area_struct *vma,
+			   unsigned long addr, void *arg)
+{
+	DEFINE_FOLIO_VMA_WALK(pvmw, folio, vma, addr, 0);
+	struct rmap_count *count = arg;
+
+	count->visited++;
+	if (page_vma_mapped_walk(&pvmw)) {
+		count->mapped++;
+		page_vma_mapped_walk_done(&pvmw);
+	}
+	return true;
+}
+
+/* A whole rmap_walk() of @folio, under the folio lock the space walk needs. */
+static struct rmap_count rmap_count(struct folio *folio)
+{
+	struct rmap_count count = {};
+	struct rmap_walk_control rwc = {
+		.rmap_one = rmap_count_one,
+		.arg = &count,
+	};
+
+	folio_lock(folio);
+	rmap_walk(folio, &rwc);
+	folio_unlock(folio);
+	return count;
+}
+
+/* Walk every folio of @folios and assert its counts. */
+static void rmap_expect(struct kunit *test, struct folio **folios,
+			unsigned int n, unsigned int visited,
+			const unsigned int *mapped)
+{
+	unsigned int k;
+
+	for (k = 0; k < n; k++) {
+		struct rmap_count count = rmap_count(folios[k]);
+
+		KUNIT_ASSERT_EQ_MSG(test, count.mapped, mapped[k], "folio %u", k);
+		KUNIT_ASSERT_EQ_MSG(test, count.visited, visited, "folio %u", k);
+	}
+}
+
+static void rmap_report(struct kunit *test, const char *op,
+			unsigned int children, u64 *ns, unsigned int n,
+			struct rmap_count count)
+{
+	sort(ns, n, sizeof(*ns), u64_cmp, NULL);
+	kunit_info(test, "bench: %s pages=%u children=%u rounds=%u median_ns=%llu min_ns=%llu visited=%u mapped=%u anon_space=%d rmap=%d\n",
+		   op, RMAP_PAGES, children, n, ns[n / 2], ns[0], count.visited,
+		   count.mapped, IS_ENABLED(CONFIG_ANON_SPACE),
+		   IS_ENABLED(CONFIG_ANON_SPACE_RMAP));
+}
+
+/* Time folio_referenced() and the counting walk over @sample folios. */
+static void rmap_time(struct kunit *test, const char *what,
+		      struct folio **sample, unsigned int children,
+		      struct rmap_count count)
+{
+	unsigned int r, k, n = bench_rounds, bad = 0;
+	unsigned long vm_flags;
+	char op[32];
+	u64 *ns;
+
+	ns = kunit_kcalloc(test, n, sizeof(*ns), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ns);
+	/* Warm up, and clear the accessed bits the faults set. */
+	for (k = 0; k < RMAP_SAMPLE; k++)
+		KUNIT_ASSERT_GE(test, folio_referenced(sample[k], 0, NULL,
+						       &vm_flags), 0);
+	for (r = 0; r < n; r++) {
+		u64 t0 = ktime_get_ns();
+
+		for (k = 0; k < RMAP_SAMPLE; k++)
+			if (folio_referenced(sample[k], 0, NULL, &vm_flags) < 0)
+				bad++;
+		ns[r] = div_u64(ktime_get_ns() - t0, RMAP_SAMPLE);
+	}
+	KUNIT_ASSERT_EQ(test, bad, 0);
+	snprintf(op, sizeof(op), "referenced_%s", what);
+	rmap_report(test, op, children, ns, n, count);
+	for (r = 0; r < n; r++) {
+		u64 t0 = ktime_get_ns();
+
+		for (k = 0; k < RMAP_SAMPLE; k++)
+			if (rmap_count(sample[k]).mapped != count.mapped)
+				bad++;
+		ns[r] = div_u64(ktime_get_ns() - t0, RMAP_SAMPLE);
+	}
+	KUNIT_ASSERT_EQ(test, bad, 0);
+	snprintf(op, sizeof(op), "walk_%s", what);
+	rmap_report(test, op, children, ns, n, count);
+}
+
+/*
+ * Every parent folio is mapped in the parent and in every child that did
+ * not copy it; every walk visits all N + 1 VMAs (the parent's anon_vma
+ * tree holds every child's VMA too, as the space's tree does).
+ */
+static void bench_rmap_parent(struct kunit *test)
+{
+	const unsigned int *children = test->param_value;
+	struct folio **folios, *sample[RMAP_SAMPLE];
+	unsigned int *mapped, k = 0, c;
+	struct rmap_family fam;
+	unsigned long i;
+
+	rmap_family(test, &fam, *children);
+	folios = kunit_kcalloc(test, RMAP_PAGES, sizeof(*folios), GFP_KERNEL);
+	mapped = kunit_kcalloc(test, RMAP_PAGES, sizeof(*mapped), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, folios);
+	KUNIT_ASSERT_NOT_NULL(test, mapped);
+	for (i = 0; i < RMAP_PAGES; i++) {
+		folios[i] = rmap_folio(test, fam.parent,
+				       fam.addr + NPAGES(i));
+		mapped[i] = 1;
+		for (c = 0; c < *children; c++)
+			mapped[i] += !rmap_cows(c, i);
+	}
+	rmap_expect(test, folios, RMAP_PAGES, *children + 1, mapped);
+	/* The sample: folios no child copied (pages 1, 5, 9, ...). */
+	for (i = 1; k < RMAP_SAMPLE; i += 4)
+		sample[k++] = folios[i];
+	rmap_time(test, "parent", sample, *children,
+		  rmap_count(sample[0]));
+}
+
+/*
+ * Every folio a child copied is mapped in that child alone.  The anon_vma
+ * walk finds it in the child's own anon_vma tree, one VMA; the space walk
+ * visits every VMA of the family that covers its index, N + 1.
+ */
+static void bench_rmap_cow(struct kunit *test)
+{
+	const unsigned int *children = test->param_value;
+	unsigned int n = 0, k, c, visited, *mapped;
+	struct folio **folios, *parent;
+	struct rmap_family fam;
+	unsigned long i;
+
+	rmap_family(test, &fam, *children);
+	folios = kunit_kcalloc(test, *children * RMAP_PAGES / 4 + 1,
+			       sizeof(*folios), GFP_KERNEL);
+	mapped = kunit_kcalloc(test, *children * RMAP_PAGES / 4 + 1,
+			       sizeof(*mapped), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, folios);
+	KUNIT_ASSERT_NOT_NULL(test, mapped);
+	/* Child 0's copies first: the sample. */
+	for (c = 0; c < *children; c++)
+		for (i = 0; i < RMAP_PAGES; i++) {
+			if (!rmap_cows(c, i))
+				continue;
+			folios[n] = rmap_folio(test, fam.child[c],
+					       fam.addr + NPAGES(i));
+			parent = rmap_folio(test, fam.parent,
+					    fam.addr + NPAGES(i));
+			KUNIT_ASSERT_PTR_NE(test, folios[n], parent);
+			mapped[n++] = 1;
+		}
+	KUNIT_ASSERT_GE(test, n, RMAP_SAMPLE);
+	visited = IS_ENABLED(CONFIG_ANON_SPACE_RMAP) ? *children + 1 : 1;
+	rmap_expect(test, folios, n, visited, mapped);
+	for (k = 0; k < RMAP_SAMPLE; k++)
+		KUNIT_ASSERT_EQ(test, folio_pfn(folios[k]),
+				folio_pfn(rmap_folio(test, fam.child[0],
+						     fam.addr + NPAGES(4 * k))));
+	rmap_time(test, "cow", folios, *children, rmap_count(folios[0]));
+}
+
 static struct kunit_case mremap_bench_cases[] = {
 	KUNIT_CASE_PARAM(bench_mremap_move, bench_pages_gen_params),
 	KUNIT_CASE_PARAM(bench_mmap_munmap, bench_pages_gen_params),
 	KUNIT_CASE(vmas_map_fixed_overwrite),
 	KUNIT_CASE(vmas_move_then_neighbour),
 	KUNIT_CASE(vmas_fork_then_map),
+	KUNIT_CASE_PARAM(bench_rmap_parent, bench_children_gen_params),
+	KUNIT_CASE_PARAM(bench_rmap_cow, bench_children_gen_params),
 	{}
 };
 

@@ -1,24 +1,43 @@
 #!/usr/bin/env bash
-# mremap() and mmap() timings, and the VMAs that a few workloads leave,
-# with and without the series: build two UML
-# kernels from bench/kunitconfig (no debugging options), one with
-# CONFIG_ANON_SPACE=y and one without, run the mremap_bench suite on each
-# (directly, as 'make kunit' does), and print its figures side by side; the
-# same as JSON in build/bench-uml.json (or --json FILE).
+# The series against mainline, measured: build two UML kernels from
+# bench/kunitconfig (no debugging options), one with CONFIG_ANON_SPACE=y and
+# CONFIG_ANON_SPACE_RMAP=y (the feature as it is used) and one without
+# (mainline's anon_vma reverse map), and print side by side:
+#  - the mremap_bench suite on each (directly, as 'make kunit' does):
+#    mremap() and mmap() timings, reverse map walks of the same folios in
+#    a forked family (ns per folio_referenced() and per whole rmap_walk(),
+#    VMAs visited and mapping per walk), and the VMAs a few workloads leave;
+#  - uml/swapbench booted as init on each (mem=128M, swap on a host file as
+#    ubd0), 3 runs per kernel interleaved (on, off, on, off, ...): MB/s of
+#    filling, COW, MADV_PAGEOUT and reading back (swap-in), medians.
+# Ends with one line per compared operation, "ratio OPERATION VALUE": the
+# feature's median over mainline's (times, so above 1 is slower; VMA counts).
+# The figures also go to build/bench-uml.json (or --json FILE).
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
-usage() { echo "usage: ${0##*/} [--json FILE] [--rounds N]   (N timed rounds per case, default 201)"; }
+usage() {
+	echo "usage: ${0##*/} [--json FILE] [--rounds N] [--swap-runs N] [--swap-mb MB]"
+	echo "  --rounds N     timed rounds per KUnit case (default 201)"
+	echo "  --swap-runs N  swapbench boots per kernel, interleaved (default 3; 0: none)"
+	echo "  --swap-mb MB   swapbench's mapping (default 64, under mem=128M)"
+}
 json=$BUILD/bench-uml.json
 rounds=201
+swap_runs=3
+swap_mb=64
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-h|--help) usage; exit 0 ;;
 	--json) json=${2:?--json needs a file}; shift 2 ;;
 	--rounds) rounds=${2:?--rounds needs a number}; shift 2 ;;
+	--swap-runs) swap_runs=${2:?--swap-runs needs a number}; shift 2 ;;
+	--swap-mb) swap_mb=${2:?--swap-mb needs a number}; shift 2 ;;
 	*) usage >&2; die "unknown argument '$1'" ;;
 	esac
 done
 case "$rounds" in ''|*[!0-9]*|0) die "--rounds wants a positive number, not '$rounds'" ;; esac
+case "$swap_runs" in ''|*[!0-9]*) die "--swap-runs wants a number, not '$swap_runs'" ;; esac
+case "$swap_mb" in ''|*[!0-9]*|0) die "--swap-mb wants a positive number, not '$swap_mb'" ;; esac
 need_tree
 bench_config=$PROJECT/bench/kunitconfig
 grep -q '^config MREMAP_KUNIT_BENCH' "$TREE/mm/Kconfig" ||
@@ -29,13 +48,16 @@ grep -q '^config MREMAP_KUNIT_BENCH' "$TREE/mm/Kconfig" ||
 # build VARIANT: the bench kernel with CONFIG_ANON_SPACE on or off.
 build() {
 	local dir=$TREE/.kunit-bench-$1 add=()
-	[ "$1" = on ] && add=(--kconfig_add CONFIG_ANON_SPACE=y)
+	# "on" is the feature as it is used: the space's rmap walk too.
+	[ "$1" = on ] && add=(--kconfig_add CONFIG_ANON_SPACE=y
+			      --kconfig_add CONFIG_ANON_SPACE_RMAP=y)
 	uml_kbuild "$TREE" "$dir" "$bench_config" "$BUILD/bench-$1-build.log" "${add[@]}"
 	if [ "$1" = on ]; then
-		grep -qx 'CONFIG_ANON_SPACE=y' "$dir/.config"
+		grep -qx 'CONFIG_ANON_SPACE=y' "$dir/.config" &&
+			grep -qx 'CONFIG_ANON_SPACE_RMAP=y' "$dir/.config"
 	else
 		! grep -qx 'CONFIG_ANON_SPACE=y' "$dir/.config"
-	fi || die "$dir/.config has the wrong CONFIG_ANON_SPACE; delete $dir and rerun"
+	fi || die "$dir/.config has the wrong CONFIG_ANON_SPACE(_RMAP); delete $dir and rerun"
 }
 
 # run VARIANT: the suite's "bench:" lines, or die with the log's name.
@@ -49,43 +71,135 @@ run() {
 	grep -o -e 'bench: [a-z_]* pages=.*' -e 'vmas: [a-z_]* count=.*' "$log"
 }
 
+# swap VARIANT N: boot uml/swapbench on the VARIANT kernel (run N), with a
+# fresh swap file of twice the mapping; its "swapbench:" lines, or die.
+swap() {
+	local log=$BUILD/bench-swap-$1-$2.log img=$BUILD/bench-swap.img
+	rm -f "$img"
+	truncate -s "$((swap_mb * 2 + 64))M" "$img"
+	mkswap -q "$img" >/dev/null || die "mkswap $img failed"
+	uml_boot "$TREE/.kunit-bench-$1/linux" "$log" 900 "$BUILD/swapbench" \
+		mem=128M "ubd0=$img" -- "$swap_mb"
+	rm -f "$img"
+	grep -q '^swapbench: PASS' "$log" ||
+		die "swapbench failed on the $1 kernel (log: $log)"
+	grep -o 'swapbench: [a-z]* mb=.*' "$log" | tr -d '\r' | sed "s/\$/ run=$2/"
+}
+
 for v in on off; do
 	log "building the CONFIG_ANON_SPACE=$v bench kernel"
 	build "$v"
 done
-echo "date: $(date '+%Y-%m-%d %H:%M:%S %Z'); host: $(uname -srm); tree: $(git -C "$TREE" describe --always --tags 2>/dev/null || echo unknown); rounds: $rounds"
+if [ "$swap_runs" -gt 0 ]; then
+	command -v mkswap >/dev/null || PATH=$PATH:/usr/sbin:/sbin
+	command -v mkswap >/dev/null || die "no mkswap (util-linux); run 'make deps'"
+	# The same program for both kernels; uml_program would check the
+	# patched debug kernel's .config, not these.
+	"${CC:-cc}" -static -O2 -Wall -Wextra -Werror -o "$BUILD/swapbench" \
+		"$PROJECT/uml/swapbench.c" ||
+		die "building uml/swapbench.c failed (static linking needs libc6-dev)"
+fi
+echo "date: $(date '+%Y-%m-%d %H:%M:%S %Z'); host: $(uname -srm), $(nproc) CPUs, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo); tree: $(git -C "$TREE" describe --always --tags 2>/dev/null || echo unknown); rounds: $rounds; swap runs: $swap_runs x ${swap_mb} MB"
 on=$(run on)
 off=$(run off)
-ON="$on" OFF="$off" JSON="$json" python3 - <<'EOF'
-import json, os, re
+swap_on= swap_off=
+for ((i = 1; i <= swap_runs; i++)); do
+	log "swapbench run $i of $swap_runs on each kernel"
+	swap_on+=$(swap on "$i")$'\n'
+	swap_off+=$(swap off "$i")$'\n'
+done
+ON="$on" OFF="$off" SWAP_ON="$swap_on" SWAP_OFF="$swap_off" JSON="$json" python3 - <<'EOF'
+import json, os, re, statistics
 
 def parse(text):
-    rows, vmas = {}, {}
+    rows, walks, vmas = {}, {}, {}
     for line in text.splitlines():
         f = dict(re.findall(r'(\w+)=(\S+)', line))
         op = line.split()[1]
         if line.startswith('vmas:'):
             vmas[op] = int(f['count'])
+        elif 'children' in f:
+            walks[(op, int(f['children']))] = (int(f['median_ns']), int(f['min_ns']),
+                                               int(f['visited']), int(f['mapped']))
         else:
             rows[(op, int(f['pages']))] = (int(f['median_ns']), int(f['min_ns']))
-    return rows, vmas
+    return rows, walks, vmas
 
-(on, von), (off, voff) = parse(os.environ['ON']), parse(os.environ['OFF'])
+def parse_swap(text):
+    runs = {}
+    for line in text.splitlines():
+        f = dict(re.findall(r'(\w+)=(\S+)', line))
+        if line.startswith('swapbench:') and f:
+            runs.setdefault(line.split()[1], []).append(f)
+    return runs
+
+def ratio(a, b):
+    return a / b if b else 1.0 if a == b else float('nan')
+
+(on, won, von), (off, woff, voff) = parse(os.environ['ON']), parse(os.environ['OFF'])
+son, soff = parse_swap(os.environ['SWAP_ON']), parse_swap(os.environ['SWAP_OFF'])
+ratios, out = [], []
 print('UML kernels from bench/kunitconfig; median (min) ns per call')
 print(f"{'operation':<14}{'pages':>6}  {'ANON_SPACE=y':>20}  {'ANON_SPACE=n':>20}  {'median ratio':>12}")
-out = []
 for key in sorted(on, key=lambda k: (k[0] != 'mremap_move', k[1])):
     (m1, n1), (m0, n0) = on[key], off[key]
-    ratio = m1 / m0 if m0 else float('nan')
-    print(f"{key[0]:<14}{key[1]:>6}  {m1:>10} ({n1:>7})  {m0:>10} ({n0:>7})  {ratio:>12.2f}")
+    r = ratio(m1, m0)
+    print(f"{key[0]:<14}{key[1]:>6}  {m1:>10} ({n1:>7})  {m0:>10} ({n0:>7})  {r:>12.2f}")
+    ratios.append((f"{key[0]}:pages={key[1]}", r))
     out.append({'op': key[0], 'pages': key[1], 'on_median_ns': m1, 'on_min_ns': n1,
                 'off_median_ns': m0, 'off_min_ns': n0})
+if won:
+    print()
+    print('Reverse map walks of the same folios (mremap_bench bench_rmap_*): a parent of 256')
+    print('faulted pages, N dup_mm() children, every second child COWs every fourth page.')
+    print('*_parent: parent folios no child copied; *_cow: folios child 0 copied.')
+    print('referenced: folio_referenced(); walk: rmap_walk() counting VMAs visited and mapping.')
+    print('median (min) ns per call; visited/mapped per walk')
+    print(f"{'operation':<19}{'N':>4}  {'ANON_SPACE_RMAP=y':>19}  {'ANON_SPACE=n':>19}  {'ratio':>6}"
+          f"  {'visited/mapped y':>16}  {'visited/mapped n':>16}")
+    for key in sorted(won, key=lambda k: (k[0].endswith('cow'), k[0], k[1])):
+        (m1, n1, v1, p1), (m0, n0, v0, p0) = won[key], woff[key]
+        r = ratio(m1, m0)
+        print(f"{key[0]:<19}{key[1]:>4}  {m1:>9} ({n1:>7})  {m0:>9} ({n0:>7})  {r:>6.2f}"
+              f"  {f'{v1}/{p1}':>16}  {f'{v0}/{p0}':>16}")
+        ratios.append((f"{key[0]}:children={key[1]}", r))
+        out.append({'op': key[0], 'children': key[1], 'on_median_ns': m1, 'on_min_ns': n1,
+                    'on_visited': v1, 'on_mapped': p1, 'off_median_ns': m0,
+                    'off_min_ns': n0, 'off_visited': v0, 'off_mapped': p0})
+if son:
+    med = lambda runs, k: statistics.median(float(f[k]) for f in runs)
+    nruns = len(son['fill'])
+    print()
+    print(f"uml/swapbench, mem=128M, swap on ubd0; median of {nruns} runs per kernel,"
+          " interleaved; MB/s (ms); pswpout/pswpin: pages, medians")
+    print(f"{'phase':<9}{'MB':>5}  {'ANON_SPACE_RMAP=y':>17}  {'ANON_SPACE=n':>17}  {'ms ratio':>8}"
+          f"  {'out/in y':>13}  {'out/in n':>13}")
+    for ph in ('fill', 'cow', 'pageout', 'readback'):
+        if ph not in son or ph not in soff:
+            continue
+        a, b = son[ph], soff[ph]
+        t1, t0 = med(a, 'ms'), med(b, 'ms')
+        r = ratio(t1, t0)
+        io1 = f"{med(a, 'pswpout'):.0f}/{med(a, 'pswpin'):.0f}"
+        io0 = f"{med(b, 'pswpout'):.0f}/{med(b, 'pswpin'):.0f}"
+        print(f"{ph:<9}{a[0]['mb']:>5}  {med(a, 'mbps'):>7.1f} ({t1:>7.0f})  {med(b, 'mbps'):>7.1f} ({t0:>7.0f})"
+              f"  {r:>8.2f}  {io1:>13}  {io0:>13}")
+        ratios.append((f"swap_{ph}_ms", r))
+        out.append({'swap_phase': ph, 'mb': int(a[0]['mb']),
+                    'on_ms': [float(f['ms']) for f in a], 'off_ms': [float(f['ms']) for f in b],
+                    'on_mbps': [float(f['mbps']) for f in a], 'off_mbps': [float(f['mbps']) for f in b],
+                    'on_pswpout': [int(f['pswpout']) for f in a], 'off_pswpout': [int(f['pswpout']) for f in b],
+                    'on_pswpin': [int(f['pswpin']) for f in a], 'off_pswpin': [int(f['pswpin']) for f in b]})
 print()
 print('VMAs left by the same workload (mremap_bench vmas_* cases)')
 print(f"{'workload':<22}{'ANON_SPACE=y':>14}{'ANON_SPACE=n':>14}")
 for w in sorted(von):
     print(f"{w:<22}{von[w]:>14}{voff.get(w, -1):>14}")
+    ratios.append((f"vmas:{w}", ratio(von[w], voff.get(w, 0))))
     out.append({'workload': w, 'on_vmas': von[w], 'off_vmas': voff.get(w)})
+print()
+for name, r in ratios:
+    print(f"ratio {name} {r:.2f}")
 with open(os.environ['JSON'], 'w') as f:
     json.dump(out, f, indent=1)
 EOF
