@@ -103,7 +103,7 @@ apply_series() {
 		if ! out=$(git -C "$TREE" am -q "$p" 2>&1); then
 			git -C "$TREE" am --abort >/dev/null 2>&1 || true
 			printf '%s\n' "$out" | grep -E '^(error|fatal)' >&2 || printf '%s\n' "$out" >&2
-			die "patches/${p##*/} does not apply to $(git -C "$TREE" log -1 --format=%s "$BASE_TAG") (the failing file is named above). The tree is left at the last patch that applied: apply it there by hand (git -C $TREE am -3 $p), resolve, 'git am --continue', then 'make refresh'; or point LINUX_SRC at the tree the series was made for."
+			die "patches/${p##*/} does not apply to $(git -C "$TREE" log -1 --format=%s "$BASE_TAG") (the failing file is named above). The tree is left at the last patch that applied. To port the series: 'cd $TREE && git am $p; git apply --reject $p', resolve each *.rej hunk by hand and delete the .rej files, 'git add -A && git am --continue', apply the rest the same way, then 'make refresh' (git am -3 cannot help: the tree lacks the blobs of the series' base). Or point LINUX_SRC at the tree the series was made for."
 		fi
 	done
 }
