@@ -15,7 +15,7 @@ CALLS ?=
 .DEFAULT_GOAL := all
 .PHONY: help all deps prepare build run kunit kasan valgrind valgrind-uml valgrind-uml-proof \
 	vma-test selfcheck pressure selftests base checkpatch \
-	gdb gdb-check refresh series-build patches-check check bench clean distclean sysdiff
+	gdb gdb-check refresh series-build series patches-check check bench clean distclean sysdiff
 
 help: ## list the targets
 	@echo "usage: make [TARGET] [SUITE=glob] [BREAK=function] [LINUX_SRC=/path/to/6.12.y/git]"
@@ -85,6 +85,9 @@ refresh: ## export the tree's commits to patches/ (only changed files are rewrit
 
 series-build: ## bisectability: build the kernel at every commit of the series (FROM=N to start at patch N)
 	@$(S)/series-build.sh $(FROM)
+
+series: ## outgoing/: each series a maintainer takes (series/map), suites folded, cover letters; checked (git am, build, checkpatch; BISECT=1: every patch builds)
+	@$(S)/series.sh
 
 patches-check: ## fail if the tree holds commits or changes that patches/ lacks
 	@$(S)/patches-check.sh
