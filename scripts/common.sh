@@ -121,6 +121,20 @@ uml_boot() {
 		init="$prog" kunit.enable=0 console=tty "$@" </dev/null >"$log" 2>&1 || true
 }
 
+# kunit_boot_args GLOB MEM [ARG...]: set the array KUNIT_BOOT_ARGS to the
+# kernel parameters that boot a UML kernel straight into the KUnit suites
+# matching GLOB (kunit.filter_glob: "suite" or "suite.case"), with MEM of
+# memory (mem=MEM), the console on stdout, and a halt when they are done;
+# ARGs are more kernel parameters (the suites' module parameters). The one
+# KUnit command line of the scripts: run "$kernel" "${KUNIT_BOOT_ARGS[@]}",
+# or the same after "gdb --args" or "valgrind".
+kunit_boot_args() {
+	local glob=$1 mem=$2
+	shift 2
+	KUNIT_BOOT_ARGS=("kunit.filter_glob=$glob" kunit.enable=1 "mem=$mem"
+			 console=tty kunit_shutdown=halt "$@")
+}
+
 # uml_boot_init LOG SECONDS PROG [ARG...]: uml_boot on the patched kernel.
 uml_boot_init() {
 	uml_boot "$UML_BUILD/linux" "$@"

@@ -10,11 +10,11 @@ fn=${1:-anon_index_alloc}
 need_tree
 [ -x "$UML_BUILD/linux" ] || die "no UML kernel at $UML_BUILD/linux; run 'make build' first"
 out=$BUILD/gdb-check.log
+kunit_boot_args anon_index 1G
 timeout 300 gdb -q -batch -nx -x "$PROJECT/scripts/uml.gdb" \
 	-ex "directory $UML_BUILD" -ex "source $UML_BUILD/vmlinux-gdb.py" \
 	-ex "break $fn" -ex run -ex bt -ex "lx-version" -ex kill \
-	--args "$UML_BUILD/linux" 'kunit.filter_glob=anon_index' kunit.enable=1 \
-	mem=1G console=tty kunit_shutdown=halt </dev/null >"$out" 2>&1 || true
+	--args "$UML_BUILD/linux" "${KUNIT_BOOT_ARGS[@]}" </dev/null >"$out" 2>&1 || true
 fail() { sed -n '1,60p' "$out" >&2; die "$1 (full log: $out)"; }
 # GDB names the thread once the kernel has more than one host thread (ubd's I/O thread).
 grep -qE "^(Thread [0-9]+ \"[^\"]*\" hit )?Breakpoint 1, $fn " "$out" ||

@@ -21,5 +21,5 @@ cmds=(-x "$PROJECT/scripts/uml.gdb"
 [ -n "$brk" ] && cmds+=(-ex "break $brk")
 echo "UML kernel under GDB: 'run' starts the suites matching '$glob'." >&2
 echo "A failed expectation stops in __kunit_do_failed_assertion: 'up' is the test." >&2
-exec gdb -q "${cmds[@]}" --args "$UML_BUILD/linux" \
-	"kunit.filter_glob=$glob" kunit.enable=1 mem=1G console=tty kunit_shutdown=halt
+kunit_boot_args "$glob" 1G
+exec gdb -q "${cmds[@]}" --args "$UML_BUILD/linux" "${KUNIT_BOOT_ARGS[@]}"

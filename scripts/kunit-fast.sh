@@ -11,8 +11,8 @@ cd "$TREE"
 "$PROJECT/scripts/build.sh"
 log="$BUILD/last-run.log"
 start=$(date +%s.%N)
-"$UML_BUILD/linux" "kunit.filter_glob=$glob" kunit.enable=1 mem=1G console=tty \
-	kunit_shutdown=halt "$@" </dev/null >"$log" 2>&1 || true
+kunit_boot_args "$glob" 1G "$@"
+"$UML_BUILD/linux" "${KUNIT_BOOT_ARGS[@]}" </dev/null >"$log" 2>&1 || true
 end=$(date +%s.%N)
 printf '[direct run: %.2f s, raw output: %s]\n' "$(echo "$end - $start" | bc)" "$log"
 python3 tools/testing/kunit/kunit.py parse "$log"

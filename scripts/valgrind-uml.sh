@@ -66,8 +66,8 @@ vg=(valgrind --error-exitcode=99 --leak-check=no --num-callers=40 --redzone-size
 log "running '$glob' under Valgrind memcheck"
 start=$(date +%s.%N)
 rc=0
-"${vg[@]}" "$VALGRIND_BUILD/linux" "kunit.filter_glob=$glob" kunit.enable=1 mem=256M \
-	console=tty kunit_shutdown=halt "$@" </dev/null >"$klog" 2>&1 || rc=$?
+kunit_boot_args "$glob" 256M "$@"
+"${vg[@]}" "$VALGRIND_BUILD/linux" "${KUNIT_BOOT_ARGS[@]}" </dev/null >"$klog" 2>&1 || rc=$?
 end=$(date +%s.%N)
 printf '[valgrind run: %.1f s; kernel output: %s; Valgrind log: %s]\n' \
 	"$(echo "$end - $start" | bc)" "$klog" "$vlog"
