@@ -70,6 +70,35 @@ uml_program() {
 	echo "$BUILD/$name"
 }
 
+# pressure_program: build the UML kernel and uml/pressure.c (uml_program,
+# with the options the program needs: hostfs, ubd, swap, the space's
+# reverse map and its verifier in debugfs), check for mkswap; prints the
+# program's path (run it in $(...): the PATH it finds mkswap with is
+# set again by pressure_boot), to boot with pressure_boot.
+pressure_program() {
+	command -v mkswap >/dev/null || PATH=$PATH:/usr/sbin:/sbin
+	command -v mkswap >/dev/null || die "no mkswap (util-linux); run 'make deps'"
+	uml_program pressure CONFIG_HOSTFS CONFIG_BLK_DEV_UBD CONFIG_SWAP \
+		CONFIG_ANON_SPACE_RMAP CONFIG_DEBUG_ANON_SPACE CONFIG_DEBUG_FS
+}
+
+# pressure_boot KERNEL LOG PROG [ARG...]: boot uml/pressure (PROG, from
+# pressure_program) as init on the UML kernel KERNEL with mem=128M and a
+# fresh 256 MB swap file (mkswap, LOG's name with -swap.img, removed
+# after) as ubd0, console to LOG; ARGs are the program's (MB, or "run
+# PROGRAM [ARG...]"). Fails only if mkswap does; the caller judges LOG
+# ("pressure: PASS").
+pressure_boot() {
+	local kernel=$1 log=$2 prog=$3 swap=${2%.log}-swap.img
+	shift 3
+	command -v mkswap >/dev/null || PATH=$PATH:/usr/sbin:/sbin
+	rm -f "$swap"
+	truncate -s 256M "$swap"
+	mkswap -q "$swap" >/dev/null || die "mkswap $swap failed"
+	uml_boot "$kernel" "$log" 900 "$prog" mem=128M "ubd0=$swap" -- "$@"
+	rm -f "$swap"
+}
+
 # uml_kbuild SRC DIR KUNITCONFIG LOG [KUNIT_PY_ARG...]: build the UML kernel
 # of source tree SRC in build dir DIR, output in LOG (also on stdout with
 # KBUILD_TEE=1). kunit.py build, which writes .config from KUNITCONFIG and

@@ -33,17 +33,9 @@ case "${1:-}" in
 *) workload=("$1") ;;
 esac
 need_tree
-command -v mkswap >/dev/null || PATH=$PATH:/usr/sbin:/sbin
-command -v mkswap >/dev/null || die "no mkswap (util-linux); run 'make deps'"
-prog=$(uml_program pressure CONFIG_HOSTFS CONFIG_BLK_DEV_UBD CONFIG_SWAP \
-	CONFIG_ANON_SPACE_RMAP CONFIG_DEBUG_ANON_SPACE CONFIG_DEBUG_FS)
-swap=$BUILD/pressure-swap.img
-rm -f "$swap"
-truncate -s 256M "$swap"
-mkswap -q "$swap" >/dev/null || die "mkswap $swap failed"
+prog=$(pressure_program)
 log=$BUILD/uml-pressure.log
-uml_boot_init "$log" 900 "$prog" mem=128M "ubd0=$swap" -- "${workload[@]}"
-rm -f "$swap"
+pressure_boot "$UML_BUILD/linux" "$log" "$prog" "${workload[@]}"
 tr -d '\r' <"$log" |
 	grep -E '^(parent|child|pressure)[,:]|^stress-ng: (metrc|fail|error)|successful run' || true
 grep -q '^pressure: PASS' "$log" ||
