@@ -503,7 +503,7 @@ static int swap_on(void)
 /* The counters a run is judged by, read before and after it. */
 struct counters {
 	long walks, checked, unchecked, mismatches, swapped_out, swapped_in;
-	long referenced, unmap, migrate, migrated;
+	long referenced, unmap, migrate, migrated, verified, collisions;
 };
 
 static void read_counters(struct counters *c)
@@ -518,6 +518,27 @@ static void read_counters(struct counters *c)
 	c->unmap = file_field(DBG "/stats", "rmap_walks_unmap");
 	c->migrate = file_field(DBG "/stats", "rmap_walks_migrate");
 	c->migrated = file_field("/proc/vmstat", "pgmigrate_success");
+	c->verified = file_field(DBG "/stats", "walks");
+	c->collisions = file_field(DBG "/stats", "collisions");
+}
+
+/*
+ * The family's index allocator after the mremap steps of both processes
+ * (the first line of anon_space/ranges: used, reloc_used, ..., highest).
+ */
+static void print_allocator(void)
+{
+	char buf[16384], *nl;
+	int ret = read_file(DBG "/ranges", buf, sizeof(buf));
+
+	if (ret) {
+		fail("reading " DBG "/ranges: %s", strerror(-ret));
+		return;
+	}
+	nl = strchr(buf, '\n');
+	if (nl)
+		*nl = '\0';
+	printf("parent, allocator: %s\n", buf);
 }
 
 /* Compact all memory: compaction migrates the family's folios. */
@@ -600,6 +621,7 @@ static void family(long mb)
 	close(pipefd[0]);
 	exercise(&a, rs);
 	check_regions(rs, 3, "read back");
+	print_allocator();
 	compact();
 	check_regions(rs, 3, "read back after compaction");
 	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
@@ -655,6 +677,8 @@ static void run(long mb, char **cmd)
 	printf("pressure: %ld kernel walks cross-checked, %ld unchecked, %ld mismatches\n",
 	       b.checked - a.checked, b.unchecked - a.unchecked,
 	       b.mismatches - a.mismatches);
+	printf("pressure: verifier: %ld folios verified, %ld collisions\n",
+	       b.verified - a.verified, b.collisions - a.collisions);
 	if (!cmd && b.swapped_out <= a.swapped_out)
 		fail("nothing was swapped out: no memory pressure (%ld MB)", mb);
 	if (!cmd && b.swapped_in <= a.swapped_in)
