@@ -1101,6 +1101,43 @@ enum family_op {
 };
 
 /*
+ * The family's relocation zone, sampled after every step of the random
+ * sequence: the indexes used there (footprint) and its span
+ * (anon_index_stats()), now and at their largest, and the longest range
+ * in it (the most pages of an anonymous VMA whose range ends above the
+ * identity zone): what the padded first-fit bound of anon_index_kunit.c's
+ * churn test is computed from.
+ */
+struct reloc_zone {
+	unsigned long footprint, peak, span, max_span, longest;
+};
+
+static void reloc_sample(struct mm_struct **mms, int nr_mms,
+			 struct reloc_zone *z)
+{
+	struct anon_index *ai = &mms[0]->anon_space->index;
+	struct anon_index_stats st;
+	int m;
+
+	anon_index_stats(ai, &st);
+	z->footprint = st.nr_reloc_used;
+	z->span = st.reloc_span;
+	z->peak = max(z->peak, z->footprint);
+	z->max_span = max(z->max_span, z->span);
+	for (m = 0; m < nr_mms; m++) {
+		VMA_ITERATOR(vmi, mms[m], 0);
+		struct vm_area_struct *vma;
+
+		mmap_read_lock(mms[m]);
+		for_each_vma(vmi, vma)
+			if (anon_space_vma(vma) &&
+			    vma->vm_pgoff + vma_pages(vma) > ai->identity_end)
+				z->longest = max(z->longest, vma_pages(vma));
+		mmap_read_unlock(mms[m]);
+	}
+}
+
+/*
  * A seeded random sequence over a family of up to three mms: each step
  * picks an mm and an operation on random ranges of a 64-page window (some
  * fail, as they would in a program), then checks the allocator, the tree
@@ -1113,6 +1150,7 @@ static void test_random_family(struct kunit *test)
 	unsigned long done[NR_FAMILY_OPS] = {}, step;
 	struct mm_struct *mms[FAMILY_MAX] = { mm };
 	struct anon_space_verify before, after;
+	struct reloc_zone z = {};
 	int nr = 1, cur = 0;
 	struct rnd_state rnd;
 
@@ -1193,6 +1231,7 @@ static void test_random_family(struct kunit *test)
 		if (!IS_ERR_VALUE(ret))
 			done[op]++;
 		check(test, mms, nr);
+		reloc_sample(mms, nr, &z);
 		if (test->status == KUNIT_FAILURE) {
 			kunit_info(test, "seed %lu: failed at step %lu, op %d (%#lx, %#lx, %#lx, %#lx) in mm %d of %d: %ld\n",
 				   family_seed, step, op, a, len, b, len2, cur,
@@ -1203,14 +1242,15 @@ static void test_random_family(struct kunit *test)
 	if (cur)
 		switch_mm_to(mms[cur], mms[0]);
 	anon_space_verify_totals(&after);
-	kunit_info(test, "seed %lu, %lu steps: mmap %lu munmap %lu mremap %lu/%lu/%lu mprotect %lu brk %lu fork %lu exit %lu fault %lu; overlap %lu; verified %lu folios, %lu collisions, %lu mismatches\n",
+	kunit_info(test, "seed %lu, %lu steps: mmap %lu munmap %lu mremap %lu/%lu/%lu mprotect %lu brk %lu fork %lu exit %lu fault %lu; overlap %lu; verified %lu folios, %lu collisions, %lu mismatches; reloc: footprint %lu (peak %lu), span %lu (max %lu), longest %lu\n",
 		   family_seed, step, done[OP_MMAP], done[OP_MUNMAP],
 		   done[OP_MREMAP], done[OP_MREMAP_FIXED],
 		   done[OP_MREMAP_DONTUNMAP], done[OP_MPROTECT], done[OP_BRK],
 		   done[OP_FORK], done[OP_EXIT], done[OP_FAULT], overlaps(mm),
 		   after.folios - before.folios,
 		   after.collisions - before.collisions,
-		   after.mismatches - before.mismatches);
+		   after.mismatches - before.mismatches, z.footprint, z.peak,
+		   z.span, z.max_span, z.longest);
 	KUNIT_EXPECT_EQ(test, after.mismatches, before.mismatches);
 	if (HAVE_VERIFY)
 		KUNIT_EXPECT_GT(test, after.folios, before.folios);
