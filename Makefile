@@ -11,11 +11,14 @@ STRESS ?=
 TESTS ?=
 SEEDS ?=
 CALLS ?=
+SECONDS ?=
+STEPS ?=
+SEED ?=
 
 .DEFAULT_GOAL := all
 .PHONY: help all deps prepare build run kunit kasan valgrind valgrind-uml valgrind-uml-proof \
 	vma-test selfcheck pressure selftests base checkpatch \
-	gdb gdb-check refresh series-build series patches-check check bench clean distclean sysdiff
+	gdb gdb-check refresh series-build series patches-check check bench clean distclean sysdiff soak
 
 help: ## list the targets
 	@echo "usage: make [TARGET] [SUITE=glob] [BREAK=function] [LINUX_SRC=/path/to/6.12.y/git]"
@@ -73,6 +76,9 @@ selftests: ## tools/testing/selftests/mm (uml/selftests.list, or TESTS="cow mrem
 
 sysdiff: ## SEEDS=4 seeds of CALLS=800 random mmap/mremap/madvise/brk/fork calls on the patched and the baseline kernel; records must be equal
 	@$(S)/uml-sysdiff.sh $(if $(SEEDS),--seeds $(SEEDS)) $(if $(CALLS),--calls $(CALLS))
+
+soak: ## SECONDS=600 of rounds over seeds: the random family sequence (STEPS=25000, SEED=first) and make pressure, alternating; fails on any mismatch
+	@$(S)/soak.sh $(if $(STEPS),--steps $(STEPS)) $(if $(SEED),--seed $(SEED)) $(SECONDS)
 
 gdb: ## interactive GDB on the UML kernel running SUITE=glob, optional BREAK=function
 	@$(S)/gdb.sh '$(SUITE)' '$(BREAK)'
