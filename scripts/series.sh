@@ -216,6 +216,56 @@ fold_compiles() {
 	[ "$res" = yes ]
 }
 
+# maintainers_add IN OUT FILE [SECTION]: MAINTAINERS IN with "F:<tab>FILE"
+# added, in order, to SECTION, or (no SECTION) to the section with the most
+# exact F: entries among the files in $tmp/fold-files (the suite's
+# <linux/*.h> headers and the files the fold patch changes). Prints the
+# section's name; OUT is IN unchanged when no section fits.
+maintainers_add() {
+	python3 - "$@" "$tmp/fold-files" <<'PY'
+import sys
+src, dst, new = sys.argv[1:4]
+want = sys.argv[4] if len(sys.argv) > 5 else None
+files = set(open(sys.argv[-1]).read().split())
+lines = open(src, encoding='utf-8', errors='surrogateescape').read().split('\n')
+# sections: a name line (not "X:\t...") followed by "X:\t" lines
+secs, i = [], 0
+while i < len(lines):
+    if lines[i] and not (len(lines[i]) > 2 and lines[i][1] == ':' and lines[i][2] == '\t') \
+       and i + 1 < len(lines) and len(lines[i + 1]) > 2 and lines[i + 1][1:3] == ':\t':
+        j = i + 1
+        while j < len(lines) and len(lines[j]) > 2 and lines[j][1:3] == ':\t':
+            j += 1
+        secs.append((lines[i], i, j))
+        i = j
+    else:
+        i += 1
+best = None
+for name, a, b in secs:
+    fs = [l[3:].strip() for l in lines[a + 1:b] if l.startswith('F:\t')]
+    if want is not None:
+        if name == want:
+            best = (1, name, a, b)
+        continue
+    score = sum(1 for f in fs if f in files)
+    if score and (best is None or score > best[0]):
+        best = (score, name, a, b)
+if best is None:
+    open(dst, 'w', encoding='utf-8', errors='surrogateescape').write('\n'.join(lines))
+    sys.exit(0)
+_, name, a, b = best
+entry = 'F:\t' + new
+body = lines[a + 1:b]
+if entry not in body:
+    fl = [k for k, l in enumerate(body) if l.startswith('F:\t')]
+    pos = next((k for k in fl if body[k] > entry), (fl[-1] + 1) if fl else len(body))
+    body.insert(pos, entry)
+lines[a + 1:b] = body
+open(dst, 'w', encoding='utf-8', errors='surrogateescape').write('\n'.join(lines))
+print(name)
+PY
+}
+
 # --- 1-3. build each series and write it out ---------------------------------
 if [ ! -e "$WORK/.git" ]; then
 	log "creating the worktree $WORK (from $BASE_TAG)"
@@ -227,12 +277,12 @@ trap 'rm -rf "$tmp"' EXIT
 rm -rf "$OUT.new"
 mkdir -p "$OUT.new"
 declare -A tip=() start=() folder=()
-summary=()
+summary=() warnings=()
 sn=0
 for s in "${series_order[@]}"; do
 	sn=$((sn + 1))
 	# shellcheck disable=SC1090
-	TITLE= PREFIX= TO=() CC=() AFTER=() CHECK_BUILD= KCONFIG=()
+	TITLE= PREFIX= TO=() CC=() AFTER=() CHECK_BUILD= KCONFIG=() UPSTREAM_LINE=0
 	. "$SERIES_DIR/$s/conf"
 	[ -n "$PREFIX" ] || die "series/$s/conf sets no PREFIX"
 	base=$BASE_TAG
@@ -271,7 +321,7 @@ for s in "${series_order[@]}"; do
 	[ "${#chain[@]}" = "${#mine[@]}" ] || die "series '$s': ${#mine[@]} patches but ${#chain[@]} commits"
 
 	# 2. where each suite folds
-	declare -A fold=()
+	declare -A fold=() msec=()
 	folds=
 	for j in "${!suites[@]}"; do
 		su=${suites[$j]}
@@ -281,15 +331,27 @@ for s in "${series_order[@]}"; do
 			if fold_compiles "${chain[k - 1]}" "$su" "${objline[$j]}"; then
 				f=$k; break
 			fi
-			log "kunit/$su.c does not compile at patch $k of '$s' ($(git -C "$WORK" log -1 --format=%s "${chain[k - 1]}"))"
+			log "kunit/$su.c does not compile at patch $k of '$s' (patches/${mine[k - 1]##*/})"
 		done
 		[ -n "$f" ] || die "kunit/$su.c compiles at no patch of series '$s' from its Makefile entry (patch ${entry[j]}) on; last log: $BUILD/series-fold.log"
 		fold[$su]=$f
+		# its MAINTAINERS section: checkpatch wants a patch that adds a
+		# file to update MAINTAINERS, and the file should be listed
+		c=${chain[f - 1]}
+		{ sed -nE 's|^#include <(linux/[a-z0-9_/]+\.h)>.*|include/\1|p' "$KUNIT_SRC/$su.c"
+		  git -C "$WORK" diff-tree --no-commit-id --name-only -r "$c^" "$c"; } >"$tmp/fold-files"
+		git -C "$WORK" show "$c:MAINTAINERS" >"$tmp/M.in"
+		msec[$su]=$(maintainers_add "$tmp/M.in" "$tmp/M.out" "$KUNIT_LINK_DIR/$su.c")
+		if [ -n "${msec[$su]}" ]; then
+			log "$s: MAINTAINERS: F: $KUNIT_LINK_DIR/$su.c in '${msec[$su]}'"
+		else
+			log "warning: $s: no MAINTAINERS section lists the files of kunit/$su.c or of patch $f; checkpatch will say so"
+		fi
 		folds+=" $su.c into $f/${#chain[@]}"
 		if [ "$f" = "${entry[j]}" ]; then
-			log "$s: kunit/$su.c folded into patch $f, which adds its obj line"
+			log "$s: kunit/$su.c folded into patch $f/${#chain[@]} (patches/${mine[f - 1]##*/}), which adds its obj line"
 		else
-			log "$s: kunit/$su.c folded into patch $f with its obj line (added by patch ${entry[j]}; compiles from patch $f on)"
+			log "$s: kunit/$su.c folded into patch $f/${#chain[@]} (patches/${mine[f - 1]##*/}) with its obj line, added by patch ${entry[j]} (patches/${mine[entry[j] - 1]##*/}); it compiles from patch $f on"
 		fi
 	done
 
@@ -312,6 +374,15 @@ for s in "${series_order[@]}"; do
 		if [ "$added" = 1 ]; then
 			blob=$(printf '%s\n' "$mk" | git -C "$WORK" hash-object -w --stdin)
 			git -C "$WORK" update-index --cacheinfo "100644,$blob,mm/Makefile"
+			git -C "$WORK" show "$c:MAINTAINERS" >"$tmp/M.in"
+			for j in "${!suites[@]}"; do
+				su=${suites[$j]}
+				[ "${fold[$su]}" -le "$k" ] && [ -n "${msec[$su]}" ] || continue
+				maintainers_add "$tmp/M.in" "$tmp/M.out" "$KUNIT_LINK_DIR/$su.c" "${msec[$su]}" >/dev/null
+				mv "$tmp/M.out" "$tmp/M.in"
+			done
+			blob=$(git -C "$WORK" hash-object -w "$tmp/M.in")
+			git -C "$WORK" update-index --cacheinfo "100644,$blob,MAINTAINERS"
 		fi
 		tree=$(git -C "$WORK" write-tree)
 		unset GIT_INDEX_FILE
@@ -326,7 +397,7 @@ for s in "${series_order[@]}"; do
 	done
 	tip[$s]=$parent
 	git -C "$WORK" checkout -q --detach -f "${tip[$s]}"
-	unset fold
+	unset fold msec
 
 	# 3. format-patch
 	dir=$(printf '%02d-%s' "$sn" "$s")
@@ -377,6 +448,10 @@ elif os.path.exists(notes):
         c[i + 1:i + 1] = fill(open(notes).read()).rstrip('\n').split('\n') + ['']
         open(p, 'w').write('\n'.join(c))
 PY
+	if [ "$UPSTREAM_LINE" = 1 ] &&
+	   ! grep -qE '^(\[ Upstream commit [0-9a-f]{12,40} \]|commit [0-9a-f]{12,40} upstream\.?)$' "$OUT.new/$dir"/*.patch; then
+		warnings+=("$dir: no '[ Upstream commit <sha> ]' line (stable-kernel-rules.rst, option 3); add the mainline commit's id to the patch's changelog")
+	fi
 	summary+=("$dir: $n patches, [$PREFIX], To ${#to_args[@]}, Cc ${#cc_args[@]}${folds:+; suites folded:$folds}")
 done
 
@@ -393,7 +468,8 @@ mv "$OUT.new" "$OUT"
 } >"$OUT/README"
 log "wrote $OUT ($((SECONDS - t0)) s):"
 printf '  %s\n' "${summary[@]}" >&2
-if grep -lE "$PLACEHOLDER_RE" "$OUT"/*/*.patch >/dev/null 2>&1; then
+for w in "${warnings[@]}"; do log "warning: $w"; done
+if grep -qE '@localhost' "$OUT"/*/*.patch; then
 	log "warning: placeholder addresses (@localhost) remain in the patches' content:"
 	grep -nE '@localhost' "$OUT"/*/*.patch | sed "s|^$OUT/||" | head -10 >&2
 fi
@@ -412,7 +488,7 @@ fails=0
 results=()
 for s in "${series_order[@]}"; do
 	# shellcheck disable=SC1090
-	TITLE= PREFIX= TO=() CC=() AFTER=() CHECK_BUILD= KCONFIG=()
+	TITLE= PREFIX= TO=() CC=() AFTER=() CHECK_BUILD= KCONFIG=() UPSTREAM_LINE=0
 	. "$SERIES_DIR/$s/conf"
 	dir=${folder[$s]}
 	git -C "$CHECK" checkout -q --detach -f "$BASE_TAG"
