@@ -412,7 +412,7 @@ static void column_init(struct column *col, unsigned long n,
 
 	memset(col, 0, sizeof(*col));
 	p->n = n;
-	check(anon_index_init(&p->ai, IDENTITY_END, LIMIT, ANON_INDEX_SPACE),
+	check(anon_index_init(&p->ai, IDENTITY_END, LIMIT),
 	      "init");
 	p->r = xcalloc(n, sizeof(*p->r));
 	p->perm = xcalloc(n, sizeof(*p->perm));
@@ -544,7 +544,7 @@ static void churn_run(unsigned long s, struct churn *c)
 	c->seed = s;
 	c->ops = churn_ops;
 	rng_state = s;
-	check(anon_index_init(&ai, IDENTITY_END, LIMIT, ANON_INDEX_SPACE),
+	check(anon_index_init(&ai, IDENTITY_END, LIMIT),
 	      "init");
 	procs[0].next_addr = ID_BASE;
 

@@ -38,9 +38,11 @@ static struct anon_index *ai_new(struct kunit *test, unsigned long id_end,
 
 	ai = kunit_kzalloc(test, sizeof(*ai), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, ai);
-	KUNIT_ASSERT_EQ(test, anon_index_init(ai, id_end, limit, policy), 0);
+	KUNIT_ASSERT_EQ(test, anon_index_init(ai, id_end, limit), 0);
 	ret = kunit_add_action_or_reset(test, anon_index_destroy_action, ai);
 	KUNIT_ASSERT_EQ(test, ret, 0);
+	if (policy != ANON_INDEX_SPACE)
+		anon_index_set_policy(ai, policy);
 	return ai;
 }
 
@@ -88,12 +90,9 @@ static void test_init_rejects_bad_zones(struct kunit *test)
 	struct anon_index *ai = kunit_kzalloc(test, sizeof(*ai), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, ai);
-	KUNIT_EXPECT_EQ(test, anon_index_init(ai, 10, 9, ANON_INDEX_SPACE),
-			-EINVAL);
-	KUNIT_EXPECT_EQ(test, anon_index_init(ai, 0, ULONG_MAX,
-					      ANON_INDEX_SPACE), -EINVAL);
-	KUNIT_ASSERT_EQ(test, anon_index_init(ai, 10, 10, ANON_INDEX_SPACE),
-			0);
+	KUNIT_EXPECT_EQ(test, anon_index_init(ai, 10, 9), -EINVAL);
+	KUNIT_EXPECT_EQ(test, anon_index_init(ai, 0, ULONG_MAX), -EINVAL);
+	KUNIT_ASSERT_EQ(test, anon_index_init(ai, 10, 10), 0);
 	anon_index_destroy(ai);
 }
 

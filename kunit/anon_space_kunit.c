@@ -64,7 +64,7 @@ static struct mm_struct *mm_new(struct kunit *test)
 /* The mm of a fork child of @oldmm. */
 static struct mm_struct *mm_fork(struct kunit *test, struct mm_struct *oldmm)
 {
-	return mm_track(test, dup_mm(current, oldmm));
+	return mm_track(test, dup_mm_kunit(oldmm));
 }
 
 /* The last user of @mm goes now: __mmput(), exit_mmap(). */

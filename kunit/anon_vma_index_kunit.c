@@ -415,7 +415,7 @@ static void check1(struct kunit *test, struct mm_struct *mm)
 /* A fork child of @mm; mmput() at the end of the case. */
 static struct mm_struct *fork_mm(struct kunit *test, struct mm_struct *mm)
 {
-	struct mm_struct *child = dup_mm(current, mm);
+	struct mm_struct *child = dup_mm_kunit(mm);
 
 	KUNIT_ASSERT_NOT_NULL(test, child);
 #ifdef CONFIG_MEMCG
@@ -1742,13 +1742,14 @@ static void test_linus_scenario(struct kunit *test)
 static struct anon_space_verify linus_reused(struct kunit *test,
 					     enum anon_index_policy policy)
 {
-	enum anon_index_policy prev = anon_space_set_policy(policy);
 	struct mm_struct *mm = attach(test);
 	unsigned long base, x, y;
 	struct anon_space_verify v;
 	struct page_info pi[4];
 
-	anon_space_set_policy(prev);
+	/* The test's own space: its one page sits at its identity index. */
+	KUNIT_ASSERT_NOT_NULL(test, mm->anon_space);
+	anon_index_set_policy(&mm->anon_space->index, policy);
 	KUNIT_ASSERT_EQ(test, mm->anon_space->index.policy, policy);
 	need_pages(test);
 	need_verify(test);

@@ -299,7 +299,7 @@ static void vmas_fork_then_map(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, vm_mmap(NULL, x + NPAGES(8), NPAGES(4), PROT_READ,
 				      MAP_PRIVATE | MAP_ANONYMOUS |
 				      MAP_FIXED_NOREPLACE, 0), x + NPAGES(8));
-	child = dup_mm(current, parent);
+	child = dup_mm_kunit(parent);
 	KUNIT_ASSERT_NOT_NULL(test, child);
 	kthread_unuse_mm(parent);
 	kthread_use_mm(child);
@@ -380,7 +380,7 @@ static void rmap_family(struct kunit *test, struct rmap_family *fam,
 				   GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, fam->child);
 	for (c = 0; c < children; c++) {
-		fam->child[c] = dup_mm(current, fam->parent);
+		fam->child[c] = dup_mm_kunit(fam->parent);
 		KUNIT_ASSERT_NOT_NULL(test, fam->child[c]);
 		KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, mmput_action,
 								fam->child[c]), 0);

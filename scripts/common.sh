@@ -99,6 +99,23 @@ pressure_boot() {
 	rm -f "$swap"
 }
 
+# kbuild_lock / kbuild_unlock: one kernel build at a time on the machine.
+# kbuild_lock waits for the build that holds $BUILD/.kbuild.lock (saying
+# so); the lock goes with kbuild_unlock or the shell's exit. Every script
+# that builds a kernel takes it (uml_kbuild, and kunit.sh around kunit.py
+# run, which builds itself).
+kbuild_lock() {
+	mkdir -p "$BUILD"
+	exec {kbuild_lock_fd}>"$BUILD/.kbuild.lock"
+	flock -n "$kbuild_lock_fd" || {
+		log "another kernel build is running; waiting for it"
+		flock "$kbuild_lock_fd"
+	}
+}
+kbuild_unlock() {
+	exec {kbuild_lock_fd}>&-
+}
+
 # uml_kbuild SRC DIR KUNITCONFIG LOG [KUNIT_PY_ARG...]: build the UML kernel
 # of source tree SRC in build dir DIR, output in LOG (also on stdout with
 # KBUILD_TEE=1). kunit.py build, which writes .config from KUNITCONFIG and
@@ -111,12 +128,7 @@ pressure_boot() {
 uml_kbuild() {
 	local src=$1 dir=$2 kconfig=$3 blog=$4 cmd rc=0
 	shift 4
-	mkdir -p "$BUILD"
-	exec {kbuild_lock}>"$BUILD/.kbuild.lock"
-	flock -n "$kbuild_lock" || {
-		log "another kernel build is running; waiting for it"
-		flock "$kbuild_lock"
-	}
+	kbuild_lock
 	if [ -f "$dir/.config" ] && [ "$dir/.config" -nt "$kconfig" ] &&
 	   [ -z "${FULL:-}" ]; then
 		cmd=(make -s -C "$src" ARCH=um O="$dir" -j"$(nproc)")
@@ -130,7 +142,7 @@ uml_kbuild() {
 	else
 		"${cmd[@]}" >"$blog" 2>&1 || rc=$?
 	fi
-	exec {kbuild_lock}>&-
+	kbuild_unlock
 	[ "$rc" = 0 ] && return 0
 	grep -E 'error|Error|ERROR|not in the generated' "$blog" | head -30 >&2 || tail -30 "$blog" >&2
 	die "building $dir failed (full log: $blog)"

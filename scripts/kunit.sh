@@ -38,5 +38,7 @@ need_tree
 for a in ${KERNEL_ARGS:-}; do extra+=(--kernel_args "$a"); done
 
 cd "$TREE"
+# kunit.py run builds too: hold the machine's build lock for the whole run.
+kbuild_lock
 exec python3 tools/testing/kunit/kunit.py run --build_dir "$build_dir" \
 	--kunitconfig "$UML_CONFIG" --jobs "$(nproc)" "${extra[@]}"
