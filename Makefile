@@ -107,7 +107,7 @@ check: ## every test: checkpatch, UML suites, KASAN, Valgrind, tools/testing/vma
 
 clean: ## remove build products (keeps the prepared tree and its git history)
 	rm -rf build/host build/bench build/linux/.kunit build/linux/.kunit-kasan build/linux/.kunit-bench-on build/linux/.kunit-bench-off \
-		build/linux/.kunit-valgrind build/linux-base.kunit build/selftests build/sysdiff build/sysdiff-runs build/*.log build/*.json build/*.kunitconfig
+		build/linux/.kunit-valgrind build/linux-base.kunit build/selftests build/soak build/sysdiff build/sysdiff-runs build/*.log build/*.json build/*.kunitconfig
 
 distclean: patches-check ## remove build/ entirely (refuses while the tree has unexported work)
 	rm -rf build
