@@ -105,8 +105,10 @@ family_round() {
 	timeout 3600 "$kernel" "${KUNIT_BOOT_ARGS[@]}" </dev/null >"$log" 2>&1 || true
 	local secs
 	secs=$(since "$t0")
-	(cd "$TREE" && python3 tools/testing/kunit/kunit.py parse "$log") >"$log.parsed" 2>&1 ||
+	(cd "$TREE" && python3 tools/testing/kunit/kunit.py parse "$log") >"$log.parsed" 2>&1 || {
+		tr -d '\r' <"$log" | grep -E -A2 '(ASSERTION|EXPECTATION) FAILED|failed at step' | head -12 >&2 || true
 		fail family "$log" "the KUnit case failed or did not finish (kunit.py parse: $log.parsed)" "$replay"
+	}
 	kernel_trouble "$log" '^KTAP version' && fail family "$log" "the kernel printed a warning, BUG or oops" "$replay"
 	line=$(tr -d '\r' <"$log" | grep -oE "seed $seed, [0-9]+ steps: .*" | head -1) ||
 		fail family "$log" "no 'seed $seed, N steps' line from the case" "$replay"
