@@ -266,12 +266,24 @@ print(name)
 PY
 }
 
+# scratch_worktree DIR: make sure DIR is a worktree of the tree (ours alone:
+# it is made anew when it belongs to an earlier tree, as after make prepare
+# FORCE=1 or a new LINUX_SRC).
+scratch_worktree() {
+	if [ -e "$1" ] && ! git -C "$1" rev-parse -q --verify HEAD >/dev/null 2>&1; then
+		log "$1 belongs to an earlier tree; making it anew"
+		rm -rf "$1"
+		git -C "$TREE" worktree prune
+	fi
+	if [ ! -e "$1" ]; then
+		log "creating the worktree $1 (from $BASE_TAG)"
+		git -C "$TREE" worktree add -q -f --detach "$1" "$BASE_TAG"
+	fi
+	git -C "$1" am --abort >/dev/null 2>&1 || true
+}
+
 # --- 1-3. build each series and write it out ---------------------------------
-if [ ! -e "$WORK/.git" ]; then
-	log "creating the worktree $WORK (from $BASE_TAG)"
-	git -C "$TREE" worktree add -q --detach "$WORK" "$BASE_TAG"
-fi
-git -C "$WORK" am --abort >/dev/null 2>&1 || true
+scratch_worktree "$WORK"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 rm -rf "$OUT.new"
@@ -335,6 +347,10 @@ for s in "${series_order[@]}"; do
 		done
 		[ -n "$f" ] || die "kunit/$su.c compiles at no patch of series '$s' from its Makefile entry (patch ${entry[j]}) on; last log: $BUILD/series-fold.log"
 		fold[$su]=$f
+		if [ "$f" != "${entry[j]}" ] &&
+		   git -C "$WORK" log -1 --format=%B "${chain[entry[j] - 1]}" | grep -q "tests/$su\.c"; then
+			warnings+=("$s: the changelog of patches/${mine[entry[j] - 1]##*/} names tests/$su.c, which now comes with patches/${mine[f - 1]##*/}")
+		fi
 		# its MAINTAINERS section: checkpatch wants a patch that adds a
 		# file to update MAINTAINERS, and the file should be listed
 		c=${chain[f - 1]}
@@ -468,6 +484,12 @@ mv "$OUT.new" "$OUT"
 } >"$OUT/README"
 log "wrote $OUT ($((SECONDS - t0)) s):"
 printf '  %s\n' "${summary[@]}" >&2
+# the changelogs should not speak of the sandbox (outgoing/ is read without it)
+while IFS= read -r l; do
+	warnings+=("changelog mentions the sandbox: ${l#"$OUT/"}")
+done < <(for f in "$OUT"/*/*.patch; do
+	awk -v f="$f" '/^---$/ {exit} /^(diff|Subject:)/ {next} tolower($0) ~ /sandbox|make (check|bench|series)|results\.md|design\.md/ {print f ":" FNR ": " $0}' "$f"
+done)
 for w in "${warnings[@]}"; do log "warning: $w"; done
 if grep -qE '@localhost' "$OUT"/*/*.patch; then
 	log "warning: placeholder addresses (@localhost) remain in the patches' content:"
@@ -476,11 +498,7 @@ fi
 [ "$check" = 1 ] || exit 0
 
 # --- checks ---------------------------------------------------------------------
-if [ ! -e "$CHECK/.git" ]; then
-	log "creating the worktree $CHECK (from $BASE_TAG)"
-	git -C "$TREE" worktree add -q --detach "$CHECK" "$BASE_TAG"
-fi
-git -C "$CHECK" am --abort >/dev/null 2>&1 || true
+scratch_worktree "$CHECK"
 cp=("$CHECK/scripts/checkpatch.pl" --strict --quiet --no-summary --show-types
     --ignore UNKNOWN_COMMIT_ID)
 [ -x /usr/bin/python3 ] && PATH=/usr/bin:$PATH
