@@ -74,12 +74,11 @@ mapfile -t commits < <(git -C "$wt" rev-list --reverse "$range")
 # build_at DIR: configure and build the checked-out commit (under the
 # machine-wide build lock that uml_kbuild takes too).
 build_at() {
-	local fd rc=0
-	exec {fd}>"$BUILD/.kbuild.lock"
-	flock -n "$fd" || { log "another kernel build is running; waiting for it"; flock "$fd"; }
+	local rc=0
+	kbuild_lock
 	{ make -s -C "$wt" ARCH=um O="$out" olddefconfig >>"$blog" 2>&1 &&
 	  make -s -C "$wt" ARCH=um O="$out" -j"$(nproc)" >>"$blog" 2>&1; } || rc=$?
-	exec {fd}>&-
+	kbuild_unlock
 	return "$rc"
 }
 

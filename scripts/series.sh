@@ -110,11 +110,10 @@ done
 # with_kbuild_lock CMD...: run CMD holding the machine-wide kernel build lock
 # (the one uml_kbuild takes), waiting for any running build.
 with_kbuild_lock() {
-	local fd rc=0
-	exec {fd}>"$BUILD/.kbuild.lock"
-	flock -n "$fd" || { log "another kernel build is running; waiting for it"; flock "$fd"; }
+	local rc=0
+	kbuild_lock
 	"$@" || rc=$?
-	exec {fd}>&-
+	kbuild_unlock
 	return "$rc"
 }
 
