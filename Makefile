@@ -56,7 +56,7 @@ valgrind-uml: ## SUITE=glob (default anon_*) on the UML kernel itself under Valg
 valgrind-uml-proof: ## memcheck must report the uml_valgrind suite's use-after-free, uninitialised and out-of-bounds reads
 	@$(S)/valgrind-uml.sh --proof
 
-vma-test: ## build and run the kernel's tools/testing/vma host harness
+vma-test: ## build and run the kernel's tools/testing/vma host harness: vma (upstream's build) and vma_anon_space (CONFIG_ANON_SPACE)
 	@$(S)/vma-test.sh
 
 checkpatch: ## scripts/checkpatch.pl --strict on patches/ and kunit/
