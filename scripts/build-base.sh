@@ -22,15 +22,8 @@ done <"$BASE_CONFIG"
 # The worktree. One made from an earlier tree (make prepare recreates the
 # tree, and with it the worktree's git metadata) is made anew; one at
 # another commit is moved to the base, unless it holds changes.
-if [ -e "$BASE_TREE" ] && ! git -C "$BASE_TREE" rev-parse -q --verify HEAD >/dev/null 2>&1; then
-	log "$BASE_TREE belongs to an earlier tree; making it anew"
-	rm -rf "$BASE_TREE"
-fi
-git -C "$TREE" worktree prune
-if [ ! -e "$BASE_TREE" ]; then
-	log "checking out $BASE_TAG ($(git -C "$TREE" log -1 --format=%s "$base")) at $BASE_TREE"
-	git -C "$TREE" worktree add -q --detach "$BASE_TREE" "$base"
-elif [ "$(git -C "$BASE_TREE" rev-parse HEAD)" != "$base" ]; then
+worktree_at "$BASE_TREE" "$base"
+if [ "$(git -C "$BASE_TREE" rev-parse HEAD)" != "$base" ]; then
 	[ -z "$(git -C "$BASE_TREE" status --porcelain --untracked-files=normal)" ] ||
 		die "$BASE_TREE holds changes (git -C $BASE_TREE status); save them, or delete it to have it made anew"
 	git -C "$BASE_TREE" checkout -q --detach "$base"

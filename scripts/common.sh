@@ -216,6 +216,29 @@ normalize_patch() {
 	     }' "$1"
 }
 
+# worktree_at DIR REV: make DIR a git worktree of the tree, created at REV
+# when missing. One left from an earlier tree (make prepare recreates the
+# tree, and with it the worktrees' git metadata) is made anew; an existing
+# one stays at its commit.
+worktree_at() {
+	if [ -e "$1" ] && ! git -C "$1" rev-parse -q --verify HEAD >/dev/null 2>&1; then
+		log "$1 belongs to an earlier tree; making it anew"
+		rm -rf "$1"
+	fi
+	git -C "$TREE" worktree prune
+	if [ ! -e "$1" ]; then
+		log "creating the worktree $1 at $(git -C "$TREE" log -1 --format='%h %s' "$2")"
+		git -C "$TREE" worktree add -q -f --detach "$1" "$2"
+	fi
+}
+
+# positive_arg OPTION VALUE: die (after the caller's usage) unless VALUE
+# is a positive integer.
+positive_arg() {
+	[[ ${2:-} =~ ^[0-9]+$ ]] && [ "$2" -gt 0 ] ||
+		{ usage >&2; die "$1 needs a positive number"; }
+}
+
 # tree_dirty: print the tree's uncommitted changes (ignored files excluded).
 tree_dirty() {
 	git -C "$TREE" status --porcelain --untracked-files=normal

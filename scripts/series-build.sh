@@ -49,10 +49,7 @@ if [ -z "$wt" ]; then
 	git -C "$TREE" rev-parse -q --verify "$BASE_TAG^{commit}" >/dev/null ||
 		die "$TREE has no $BASE_TAG tag; run 'make prepare'"
 	wt=$BUILD/series-tree
-	if [ ! -d "$wt/.git" ] && [ ! -f "$wt/.git" ]; then
-		log "creating the worktree $wt"
-		git -C "$TREE" worktree add -q --detach "$wt" HEAD
-	fi
+	worktree_at "$wt" HEAD
 	range=${range:-$(git -C "$TREE" rev-parse HEAD)}
 	case $range in *..*) ;; *) range=$BASE_TAG..$range ;; esac
 else

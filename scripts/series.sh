@@ -269,15 +269,7 @@ PY
 # it is made anew when it belongs to an earlier tree, as after make prepare
 # FORCE=1 or a new LINUX_SRC).
 scratch_worktree() {
-	if [ -e "$1" ] && ! git -C "$1" rev-parse -q --verify HEAD >/dev/null 2>&1; then
-		log "$1 belongs to an earlier tree; making it anew"
-		rm -rf "$1"
-		git -C "$TREE" worktree prune
-	fi
-	if [ ! -e "$1" ]; then
-		log "creating the worktree $1 (from $BASE_TAG)"
-		git -C "$TREE" worktree add -q -f --detach "$1" "$BASE_TAG"
-	fi
+	worktree_at "$1" "$BASE_TAG"
 	git -C "$1" am --abort >/dev/null 2>&1 || true
 }
 

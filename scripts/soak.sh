@@ -35,8 +35,7 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	-h|--help) usage; exit 0 ;;
 	--steps|--seed)
-		[ $# -ge 2 ] && [[ $2 =~ ^[0-9]+$ ]] && [ "$2" -gt 0 ] ||
-			{ usage >&2; die "$1 needs a positive number"; }
+		positive_arg "$1" "${2:-}"
 		declare "${1#--}=$2"; shift 2 ;;
 	*[!0-9]*|"") usage >&2; exit 2 ;;
 	*) seconds=$1; shift ;;

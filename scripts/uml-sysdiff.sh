@@ -18,8 +18,7 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	-h|--help) usage; exit 0 ;;
 	--seeds|--calls|--first)
-		[ $# -ge 2 ] && [[ $2 =~ ^[0-9]+$ ]] && [ "$2" -gt 0 ] ||
-			{ usage >&2; die "$1 needs a positive number"; }
+		positive_arg "$1" "${2:-}"
 		declare "${1#--}=$2"; shift 2 ;;
 	*) usage >&2; exit 2 ;;
 	esac
