@@ -14,11 +14,12 @@ CALLS ?=
 SECONDS ?=
 STEPS ?=
 SEED ?=
+RUNS ?=
 
 .DEFAULT_GOAL := all
 .PHONY: help all deps prepare build run kunit kasan valgrind valgrind-uml valgrind-uml-proof \
 	vma-test selfcheck pressure selftests base checkpatch \
-	gdb gdb-check refresh series-build series patches-check check bench clean distclean sysdiff soak
+	gdb gdb-check refresh series-build series patches-check check bench forktree clean distclean sysdiff soak
 
 help: ## list the targets
 	@echo "usage: make [TARGET] [SUITE=glob] [BREAK=function] [LINUX_SRC=/path/to/6.12.y/git]"
@@ -98,9 +99,12 @@ series: ## outgoing/: each series a maintainer takes (series/map), suites folded
 patches-check: ## fail if the tree holds commits or changes that patches/ lacks
 	@$(S)/patches-check.sh
 
-bench: ## allocator ns/op at 10^3..10^5 ranges, span/footprint; mremap/mmap ns and workload VMA counts with ANON_SPACE on/off
+bench: ## allocator ns/op at 10^3..10^5 ranges, span/footprint; with ANON_SPACE on/off: mremap/mmap ns, workload VMA counts, rmap walks, swapbench, forktree (fork/exit time, rmap slab bytes)
 	@$(S)/bench.sh
 	@$(S)/bench-uml.sh
+
+forktree: ## uml/forktree on the two bench kernels (built by make bench): fork tree of 10..1000 children, server, mremap heap; RUNS=3 per kernel
+	@$(S)/bench-forktree.sh $(if $(RUNS),--runs $(RUNS))
 
 check: ## every test: checkpatch, UML suites, KASAN, Valgrind, tools/testing/vma, programs on UML, mm selftests and sysdiff against the baseline, GDB
 	@$(S)/check.sh

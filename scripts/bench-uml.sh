@@ -9,7 +9,12 @@
 #    VMAs visited and mapping per walk), and the VMAs a few workloads leave;
 #  - uml/swapbench booted as init on each (mem=128M, swap on a host file as
 #    ubd0), 3 runs per kernel interleaved (on, off, on, off, ...): MB/s of
-#    filling, COW, MADV_PAGEOUT and reading back (swap-in), medians.
+#    filling, COW, MADV_PAGEOUT and reading back (swap-in), medians;
+#  - uml/forktree booted as init on each (scripts/bench-forktree.sh:
+#    mem=1G slab_nomerge, 3 runs per kernel interleaved): a fork tree of
+#    10, 100 and 1000 children (and 100 x 9 grandchildren), server
+#    workers and a realloc-heavy heap: fork and exit times, rmap metadata
+#    bytes in slab, VMAs; its own table and ratio lines after this one's.
 # Ends with one line per compared operation, "ratio OPERATION VALUE": the
 # feature's median over mainline's (times, so above 1 is slower; VMA counts).
 # The figures also go to build/bench-uml.json (or --json FILE).
@@ -20,11 +25,13 @@ usage() {
 	echo "  --rounds N     timed rounds per KUnit case (default 201)"
 	echo "  --swap-runs N  swapbench boots per kernel, interleaved (default 3; 0: none)"
 	echo "  --swap-mb MB   swapbench's mapping (default 64, under mem=128M)"
+	echo "  --forktree-runs N  forktree boots per kernel, interleaved (default 3; 0: none)"
 }
 json=$BUILD/bench-uml.json
 rounds=201
 swap_runs=3
 swap_mb=64
+forktree_runs=3
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-h|--help) usage; exit 0 ;;
@@ -32,12 +39,14 @@ while [ $# -gt 0 ]; do
 	--rounds) rounds=${2:?--rounds needs a number}; shift 2 ;;
 	--swap-runs) swap_runs=${2:?--swap-runs needs a number}; shift 2 ;;
 	--swap-mb) swap_mb=${2:?--swap-mb needs a number}; shift 2 ;;
+	--forktree-runs) forktree_runs=${2:?--forktree-runs needs a number}; shift 2 ;;
 	*) usage >&2; die "unknown argument '$1'" ;;
 	esac
 done
 case "$rounds" in ''|*[!0-9]*|0) die "--rounds wants a positive number, not '$rounds'" ;; esac
 case "$swap_runs" in ''|*[!0-9]*) die "--swap-runs wants a number, not '$swap_runs'" ;; esac
 case "$swap_mb" in ''|*[!0-9]*|0) die "--swap-mb wants a positive number, not '$swap_mb'" ;; esac
+case "$forktree_runs" in ''|*[!0-9]*) die "--forktree-runs wants a number, not '$forktree_runs'" ;; esac
 need_tree
 bench_config=$PROJECT/bench/kunitconfig
 grep -q '^config MREMAP_KUNIT_BENCH' "$TREE/mm/Kconfig" ||
@@ -94,9 +103,7 @@ if [ "$swap_runs" -gt 0 ]; then
 	command -v mkswap >/dev/null || die "no mkswap (util-linux); run 'make deps'"
 	# The same program for both kernels; uml_program would check the
 	# patched debug kernel's .config, not these.
-	"${CC:-cc}" -static -O2 -Wall -Wextra -Werror -o "$BUILD/swapbench" \
-		"$PROJECT/uml/swapbench.c" ||
-		die "building uml/swapbench.c failed (static linking needs libc6-dev)"
+	guest_program swapbench >/dev/null
 fi
 echo "date: $(date '+%Y-%m-%d %H:%M:%S %Z'); host: $(uname -srm), $(nproc) CPUs, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo); tree: $(git -C "$TREE" describe --always --tags 2>/dev/null || echo unknown); rounds: $rounds; swap runs: $swap_runs x ${swap_mb} MB"
 on=$(run on)
@@ -203,3 +210,7 @@ with open(os.environ['JSON'], 'w') as f:
     json.dump(out, f, indent=1)
 EOF
 echo "bench-uml: figures also in $json"
+if [ "$forktree_runs" -gt 0 ]; then
+	echo
+	"$PROJECT/scripts/bench-forktree.sh" --runs "$forktree_runs"
+fi

@@ -52,9 +52,20 @@ need_tree() {
 	[ -d "$TREE/.git" ] || die "no prepared kernel tree at $TREE; run 'make prepare' first"
 }
 
+# guest_program NAME: build uml/NAME.c as a static program at $BUILD/NAME
+# (printed), to boot as init with uml_boot on any UML kernel.
+guest_program() {
+	command -v "${CC:-cc}" >/dev/null || die "no C compiler (${CC:-cc}); run 'make deps'"
+	mkdir -p "$BUILD"
+	"${CC:-cc}" -static -O2 -Wall -Wextra -Werror -o "$BUILD/$1" \
+		"$PROJECT/uml/$1.c" ||
+		die "building uml/$1.c failed (static linking needs libc6-dev)"
+	echo "$BUILD/$1"
+}
+
 # uml_program NAME CONFIG...: build the UML kernel, check that its .config
 # has every CONFIG=y, and build uml/NAME.c as a static program at
-# $BUILD/NAME (printed), to boot with uml_boot_init.
+# $BUILD/NAME (printed, guest_program), to boot with uml_boot_init.
 uml_program() {
 	local name=$1 opt
 	shift
@@ -64,10 +75,7 @@ uml_program() {
 		grep -qx "$opt=y" "$UML_BUILD/.config" ||
 			die "$UML_BUILD/.config lacks $opt=y; add it to uml-config (FULL=1 make build)"
 	done
-	"${CC:-cc}" -static -O2 -Wall -Wextra -Werror -o "$BUILD/$name" \
-		"$PROJECT/uml/$name.c" ||
-		die "building uml/$name.c failed (static linking needs libc6-dev)"
-	echo "$BUILD/$name"
+	guest_program "$name"
 }
 
 # pressure_program: build the UML kernel and uml/pressure.c (uml_program,
