@@ -31,6 +31,7 @@
 #include <linux/rbtree.h>
 #include <linux/rcupdate.h>
 #include <linux/refcount.h>
+#include <linux/rwsem.h>
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
@@ -122,11 +123,15 @@ static void test_prepare_creates_once(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, users(space), 1U);
 	KUNIT_EXPECT_EQ(test, anon_space_nr_live(), live + 1);
 
-	/* An address_space of no inode, with an empty i_mmap tree. */
-	KUNIT_EXPECT_NULL(test, space->mapping.host);
-	KUNIT_EXPECT_TRUE(test, RB_EMPTY_ROOT(&space->mapping.i_mmap.rb_root));
-	i_mmap_lock_write(&space->mapping);
-	i_mmap_unlock_write(&space->mapping);
+	/* The mm's node: an address_space of no inode, an empty tree. */
+	KUNIT_ASSERT_NOT_NULL(test, mm->anon_node);
+	KUNIT_EXPECT_PTR_EQ(test, mm->anon_node->space, space);
+	KUNIT_EXPECT_NULL(test, mm->anon_node->parent);
+	KUNIT_EXPECT_NULL(test, mm->anon_node->mapping.host);
+	KUNIT_EXPECT_TRUE(test,
+			  RB_EMPTY_ROOT(&mm->anon_node->mapping.i_mmap.rb_root));
+	i_mmap_lock_write(&mm->anon_node->mapping);
+	i_mmap_unlock_write(&mm->anon_node->mapping);
 
 	/* Again: the same space, no new reference. */
 	KUNIT_ASSERT_EQ(test, prepare(mm), 0);
@@ -316,6 +321,88 @@ static void test_child_exits_first(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, anon_space_nr_live(), live);
 }
 
+/*
+ * The nodes of @top's subtree in walk order into @nodes (at most @max);
+ * their number.
+ */
+static int subtree(struct anon_space_node *top, struct anon_space_node **nodes,
+		   int max)
+{
+	struct anon_space_node *node;
+	int n = 0;
+
+	down_read(&top->space->fork_rwsem);
+	for (node = top; node && n < max; node = anon_space_node_next(node, top))
+		nodes[n++] = node;
+	up_read(&top->space->fork_rwsem);
+	return n;
+}
+
+/*
+ * Every mm of a family has a node, a fork child's below its parent's, and
+ * a walk of a subtree takes parents before children, children in fork
+ * order.  A node nothing else names goes with its mm: its children move
+ * up to its parent, or become roots.
+ */
+static void test_fork_tree(struct kunit *test)
+{
+	struct mm_struct *parent = mm_new(test);
+	struct mm_struct *child, *sibling, *grandchild;
+	struct anon_space_node *p, *c, *s, *g, *nodes[8];
+	struct anon_space *space;
+
+	KUNIT_ASSERT_EQ(test, prepare(parent), 0);
+	space = parent->anon_space;
+	child = mm_fork(test, parent);
+	sibling = mm_fork(test, parent);
+	grandchild = mm_fork(test, child);
+	p = parent->anon_node;
+	c = child->anon_node;
+	s = sibling->anon_node;
+	g = grandchild->anon_node;
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_ASSERT_NOT_NULL(test, g);
+	KUNIT_EXPECT_PTR_EQ(test, c->space, space);
+	KUNIT_EXPECT_PTR_EQ(test, g->space, space);
+	KUNIT_EXPECT_NULL(test, p->parent);
+	KUNIT_EXPECT_PTR_EQ(test, c->parent, p);
+	KUNIT_EXPECT_PTR_EQ(test, s->parent, p);
+	KUNIT_EXPECT_PTR_EQ(test, g->parent, c);
+	/* One reference to the space per node. */
+	KUNIT_EXPECT_EQ(test, users(space), 4U);
+
+	KUNIT_ASSERT_EQ(test, subtree(p, nodes, 8), 4);
+	KUNIT_EXPECT_PTR_EQ(test, nodes[0], p);
+	KUNIT_EXPECT_PTR_EQ(test, nodes[1], c);
+	KUNIT_EXPECT_PTR_EQ(test, nodes[2], g);
+	KUNIT_EXPECT_PTR_EQ(test, nodes[3], s);
+	/* A subtree's walk ends at its top. */
+	KUNIT_ASSERT_EQ(test, subtree(c, nodes, 8), 2);
+	KUNIT_EXPECT_PTR_EQ(test, nodes[0], c);
+	KUNIT_EXPECT_PTR_EQ(test, nodes[1], g);
+	KUNIT_EXPECT_EQ(test, subtree(s, nodes, 8), 1);
+	KUNIT_EXPECT_EQ(test, subtree(g, nodes, 8), 1);
+
+	/* No anon_vma names the child's node: it goes, g moves up. */
+	mm_exit(test, child);
+	KUNIT_EXPECT_PTR_EQ(test, g->parent, p);
+	KUNIT_EXPECT_EQ(test, users(space), 3U);
+	KUNIT_ASSERT_EQ(test, subtree(p, nodes, 8), 3);
+	KUNIT_EXPECT_PTR_EQ(test, nodes[0], p);
+	KUNIT_EXPECT_PTR_EQ(test, nodes[1], s);
+	KUNIT_EXPECT_PTR_EQ(test, nodes[2], g);
+
+	/* The root goes: its children become roots of the same space. */
+	mm_exit(test, parent);
+	KUNIT_EXPECT_NULL(test, s->parent);
+	KUNIT_EXPECT_NULL(test, g->parent);
+	KUNIT_EXPECT_EQ(test, subtree(s, nodes, 8), 1);
+	KUNIT_EXPECT_EQ(test, subtree(g, nodes, 8), 1);
+	KUNIT_EXPECT_EQ(test, users(space), 2U);
+}
+
 static void test_unrelated_mms_differ(struct kunit *test)
 {
 	long live = anon_space_nr_live();
@@ -350,6 +437,7 @@ static struct kunit_case anon_space_test_cases[] = {
 	KUNIT_CASE(test_clone_vm_shares_mm),
 	KUNIT_CASE(test_parent_exits_first),
 	KUNIT_CASE(test_child_exits_first),
+	KUNIT_CASE(test_fork_tree),
 	KUNIT_CASE(test_unrelated_mms_differ),
 	{}
 };

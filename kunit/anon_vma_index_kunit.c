@@ -214,53 +214,48 @@ static unsigned long subtree_last(struct rb_node *node)
 }
 
 /*
- * The anon_space's tree holds exactly the purely anonymous VMAs of @mms,
- * each once and under its current range.
+ * @mm's node's tree holds exactly the purely anonymous VMAs of @mm, each
+ * once and under its current range.
  */
-static void check_tree(struct kunit *test, struct mm_struct **mms,
-		       int nr_mms)
+static void check_mm_tree(struct kunit *test, struct mm_struct *mm)
 {
-	struct address_space *mapping = &mms[0]->anon_space->mapping;
-	struct rb_root_cached *root = &mapping->i_mmap;
+	VMA_ITERATOR(vmi, mm, 0);
 	unsigned long nr_vmas = 0, nr_tree = 0, prev_start = 0;
+	struct address_space *mapping;
 	struct vm_area_struct *vma, *t;
+	struct rb_root_cached *root;
 	struct rb_node *node;
-	int m;
 
-	/* Every VMA of the mms is in the tree, found by its own range. */
-	for (m = 0; m < nr_mms; m++) {
-		VMA_ITERATOR(vmi, mms[m], 0);
-
-		mmap_read_lock(mms[m]);
-		i_mmap_lock_read(mapping);
-		for_each_vma(vmi, vma) {
-			bool found = false;
-
-			if (!anon_space_vma(vma))
-				continue;
-			nr_vmas++;
-			vma_interval_tree_foreach(t, root, vma->vm_pgoff,
-						  tree_last(vma))
-				if (t == vma)
-					found = true;
-			KUNIT_EXPECT_TRUE_MSG(test, found,
-					      "vma [%lx, %lx) pgoff %lx not in tree",
-					      vma->vm_start, vma->vm_end,
-					      vma->vm_pgoff);
-		}
-		i_mmap_unlock_read(mapping);
-		mmap_read_unlock(mms[m]);
+	mmap_read_lock(mm);
+	if (!mm->anon_node) {
+		/* No node, no purely anonymous VMA. */
+		for_each_vma(vmi, vma)
+			KUNIT_EXPECT_FALSE(test, anon_space_vma(vma));
+		mmap_read_unlock(mm);
+		return;
 	}
-
+	mapping = &mm->anon_node->mapping;
+	root = &mapping->i_mmap;
 	i_mmap_lock_read(mapping);
-	/* Nothing else: only purely anonymous VMAs of the mms, each once. */
-	vma_interval_tree_foreach(t, root, 0, ULONG_MAX) {
-		bool ours = false;
+	/* Every VMA of the mm is in the tree, found by its own range. */
+	for_each_vma(vmi, vma) {
+		bool found = false;
 
-		for (m = 0; m < nr_mms; m++)
-			if (t->vm_mm == mms[m])
-				ours = true;
-		KUNIT_EXPECT_TRUE_MSG(test, ours, "tree vma of another mm");
+		if (!anon_space_vma(vma))
+			continue;
+		nr_vmas++;
+		vma_interval_tree_foreach(t, root, vma->vm_pgoff,
+					  tree_last(vma))
+			if (t == vma)
+				found = true;
+		KUNIT_EXPECT_TRUE_MSG(test, found,
+				      "vma [%lx, %lx) pgoff %lx not in tree",
+				      vma->vm_start, vma->vm_end, vma->vm_pgoff);
+	}
+	/* Nothing else: only purely anonymous VMAs of the mm, each once. */
+	vma_interval_tree_foreach(t, root, 0, ULONG_MAX) {
+		KUNIT_EXPECT_TRUE_MSG(test, t->vm_mm == mm,
+				      "tree vma of another mm");
 		KUNIT_EXPECT_TRUE(test, anon_space_vma(t));
 		nr_tree++;
 	}
@@ -277,7 +272,25 @@ static void check_tree(struct kunit *test, struct mm_struct **mms,
 				    "vma pgoff %lx", t->vm_pgoff);
 	}
 	i_mmap_unlock_read(mapping);
+	mmap_read_unlock(mm);
 	KUNIT_EXPECT_EQ(test, nr_tree, nr_vmas);
+}
+
+/*
+ * The family's nodes: each mm's tree holds exactly its purely anonymous
+ * VMAs, and every mm of @mms has a node of the same space.
+ */
+static void check_tree(struct kunit *test, struct mm_struct **mms,
+		       int nr_mms)
+{
+	int m;
+
+	for (m = 0; m < nr_mms; m++) {
+		check_mm_tree(test, mms[m]);
+		if (mms[m]->anon_node)
+			KUNIT_EXPECT_PTR_EQ(test, mms[m]->anon_node->space,
+					    mms[0]->anon_space);
+	}
 }
 #else
 static void check_tree(struct kunit *test, struct mm_struct **mms,
@@ -1017,8 +1030,9 @@ static void test_rmap_fork_shared(struct kunit *test)
 
 /*
  * The child writes two pages: it gets copies at the same indexes.  Each
- * copy is found only in the child, each original only in the parent, and
- * the other mm's VMA is visited in vain (related: not a collision).
+ * copy is found only in the child, each original only in the parent.  An
+ * original's walk visits the child's VMA in vain, as mainline's does; a
+ * copy's walk starts at the child's node and visits the child alone.
  */
 static void test_rmap_cow(struct kunit *test)
 {
@@ -1046,9 +1060,11 @@ static void test_rmap_cow(struct kunit *test)
 	v = verify(test, child);
 	KUNIT_EXPECT_EQ(test, v.folios, 4UL);
 	KUNIT_EXPECT_EQ(test, v.mappings, 6UL);
-	/* The copies' walks visit the parent, which anon_vma_chain spares. */
-	KUNIT_EXPECT_EQ(test, v.in_vain, 2UL);
-	KUNIT_EXPECT_EQ(test, v.in_vain_family, 2UL);
+	/* Two shared originals (2 visits each), two copies (1 each). */
+	KUNIT_EXPECT_EQ(test, v.visits, 6UL);
+	/* The copies' walks do not visit the parent: anon_vma_chain's neither. */
+	KUNIT_EXPECT_EQ(test, v.in_vain, 0UL);
+	KUNIT_EXPECT_EQ(test, v.in_vain_family, 0UL);
 	KUNIT_EXPECT_EQ(test, v.collisions, 0UL);
 	both[0] = mm;
 	both[1] = child;
@@ -1079,6 +1095,49 @@ static void test_rmap_child_unmaps(struct kunit *test)
 	anon_space_verify_totals(&after);
 	KUNIT_EXPECT_GE(test, after.folios - before.folios, 4UL);
 	KUNIT_EXPECT_GE(test, after.mappings - before.mappings, 6UL);
+}
+
+/*
+ * A node outlives its mm while an anon_vma names it.  The child copies two
+ * pages, forks a grandchild and exits: the copies, mapped by the
+ * grandchild alone now, are still found from the child's node, which
+ * stays the grandchild's parent; the originals from the parent's.
+ */
+static void test_rmap_exited_middle(struct kunit *test)
+{
+	struct mm_struct *mm = attach(test);
+	unsigned long base = free_area(test, 64), x = base + NPAGES(16);
+	struct mm_struct *child, *grandchild;
+	struct anon_space_verify v;
+
+	need_verify(test);
+	map_at(test, x, 4);
+	fault(test, x, 4);
+	child = fork_mm(test, mm);
+	switch_mm_to(mm, child);
+	fault(test, x, 2);
+	switch_mm_to(child, mm);
+	grandchild = fork_mm(test, child);
+	kunit_release_action(test, mmput_action, child);
+	KUNIT_ASSERT_NOT_NULL(test, grandchild->anon_node);
+	KUNIT_EXPECT_PTR_NE(test, grandchild->anon_node->parent,
+			    mm->anon_node);
+	KUNIT_EXPECT_PTR_EQ(test, grandchild->anon_node->parent->parent,
+			    mm->anon_node);
+
+	v = verify(test, grandchild);
+	KUNIT_EXPECT_EQ(test, v.folios, 4UL);
+	/* The copies in the grandchild, the originals in both. */
+	KUNIT_EXPECT_EQ(test, v.mappings, 6UL);
+	KUNIT_EXPECT_EQ(test, v.visits, 6UL);
+	KUNIT_EXPECT_EQ(test, v.in_vain, 0UL);
+	v = verify(test, mm);
+	KUNIT_EXPECT_EQ(test, v.folios, 4UL);
+	/* Two originals in both, two in the parent alone. */
+	KUNIT_EXPECT_EQ(test, v.mappings, 6UL);
+	/* The grandchild's copy is visited in vain for the other two. */
+	KUNIT_EXPECT_EQ(test, v.in_vain, 2UL);
+	KUNIT_EXPECT_EQ(test, v.collisions, 0UL);
 }
 
 /* Write one byte to every page of [addr, addr + pages) that allows it. */
@@ -2066,6 +2125,7 @@ static struct kunit_case anon_space_rmap_test_cases[] = {
 	KUNIT_CASE(test_rmap_fork_shared),
 	KUNIT_CASE(test_rmap_cow),
 	KUNIT_CASE(test_rmap_child_unmaps),
+	KUNIT_CASE(test_rmap_exited_middle),
 	KUNIT_CASE_SLOW(test_random_family),
 	KUNIT_CASE(test_workload_prefork_server),
 	KUNIT_CASE(test_workload_fork_exec_loop),
