@@ -425,18 +425,28 @@ static void check1(struct kunit *test, struct mm_struct *mm)
 	check(test, &mm, 1);
 }
 
-/* A fork child of @mm; mmput() at the end of the case. */
-static struct mm_struct *fork_mm(struct kunit *test, struct mm_struct *mm)
+/* A fork child of @mm, or NULL if dup_mm() failed; mmput() at the end. */
+static struct mm_struct *try_fork_mm(struct kunit *test, struct mm_struct *mm)
 {
 	struct mm_struct *child = dup_mm_kunit(mm);
 
-	KUNIT_ASSERT_NOT_NULL(test, child);
+	if (!child)
+		return NULL;
 #ifdef CONFIG_MEMCG
 	/* Actions run in another thread than the mm's owner. */
 	RCU_INIT_POINTER(child->owner, NULL);
 #endif
 	KUNIT_ASSERT_EQ(test,
 			kunit_add_action_or_reset(test, mmput_action, child), 0);
+	return child;
+}
+
+/* A fork child of @mm; mmput() at the end of the case. */
+static struct mm_struct *fork_mm(struct kunit *test, struct mm_struct *mm)
+{
+	struct mm_struct *child = try_fork_mm(test, mm);
+
+	KUNIT_ASSERT_NOT_NULL(test, child);
 	return child;
 }
 
@@ -1202,23 +1212,67 @@ static void reloc_sample(struct mm_struct **mms, int nr_mms,
  * fail, as they would in a program), then checks the allocator, the tree
  * and the reverse map of the whole family.
  */
-static void test_random_family(struct kunit *test)
+static void fail_off(void *unused)
 {
-	struct mm_struct *mm = attach(test);
+	anon_space_fail_set(0, 0);
+}
+
+/*
+ * Fail every @interval-th allocation of the series at @sites, until the
+ * end of the case (FAIL_ANON_SPACE; the count restarts, so a seed's run
+ * fails the same allocations every time).
+ */
+static void fail_on(struct kunit *test, unsigned int sites,
+		    unsigned long interval)
+{
+	anon_space_fail_set(sites, interval);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, fail_off, NULL),
+			0);
+}
+
+/*
+ * The failures injected since @*count was last taken (FAIL_ANON_SPACE),
+ * and @*count brought up to date.
+ */
+static unsigned long injected_since(unsigned long *count)
+{
+	unsigned long now = anon_space_fail_count(), n = now - *count;
+
+	*count = now;
+	return n;
+}
+
+/*
+ * The random family sequence: @steps seeded steps of mmap, munmap,
+ * mremap, mprotect, brk, fork, exit and faults across up to FAMILY_MAX
+ * mms of the test's family, with check() after every step.  With
+ * @fail_sites, every @fail_interval-th allocation of the series there
+ * fails: a fork may then fail, and a call during which a failure was
+ * injected must succeed or return -ENOMEM, as mainline's calls do when
+ * their allocations fail.  At the end every child exits.
+ */
+static void family_run(struct kunit *test, struct mm_struct *mm,
+		       unsigned long steps, unsigned int fail_sites,
+		       unsigned long fail_interval)
+{
 	unsigned long base = free_area(test, FAMILY_WINDOW + 32) + NPAGES(16);
-	unsigned long done[NR_FAMILY_OPS] = {}, step;
+	bool failing = fail_sites;
+	unsigned long done[NR_FAMILY_OPS] = {}, step, fails = 0, enomem = 0;
 	struct mm_struct *mms[FAMILY_MAX] = { mm };
 	struct anon_space_verify before, after;
+	unsigned long count = anon_space_fail_count();
 	struct reloc_zone z = {};
 	int nr = 1, cur = 0;
 	struct rnd_state rnd;
 
-	if (!HAVE_MREMAP)
-		kunit_skip(test, "sys_mremap() not callable here");
 	prandom_seed_state(&rnd, family_seed);
 	anon_space_verify_totals(&before);
+	if (failing) {
+		fail_on(test, fail_sites, fail_interval);
+		count = anon_space_fail_count();
+	}
 
-	for (step = 0; step < family_steps; step++) {
+	for (step = 0; step < steps; step++) {
 		u32 r = prandom_u32_state(&rnd);
 		enum family_op op = r % NR_FAMILY_OPS;
 		unsigned long a = base + NPAGES((r >> 8) % FAMILY_WINDOW);
@@ -1269,7 +1323,15 @@ static void test_random_family(struct kunit *test)
 		case OP_FORK:
 			if (nr == FAMILY_MAX)
 				continue;
-			mms[nr++] = fork_mm(test, mms[cur]);
+			if (!failing) {
+				mms[nr++] = fork_mm(test, mms[cur]);
+				break;
+			}
+			mms[nr] = try_fork_mm(test, mms[cur]);
+			if (mms[nr])
+				nr++;
+			else
+				ret = -ENOMEM;
 			break;
 		case OP_EXIT:
 			if (nr == 1)
@@ -1289,6 +1351,13 @@ static void test_random_family(struct kunit *test)
 		}
 		if (!IS_ERR_VALUE(ret))
 			done[op]++;
+		if (failing && injected_since(&count)) {
+			fails++;
+			enomem += ret == -ENOMEM;
+			if (IS_ERR_VALUE(ret) && ret != -ENOMEM)
+				KUNIT_FAIL(test, "op %d: %ld after an injected failure",
+					   op, ret);
+		}
 		check(test, mms, nr);
 		reloc_sample(mms, nr, &z);
 		if (test->status == KUNIT_FAILURE) {
@@ -1300,6 +1369,11 @@ static void test_random_family(struct kunit *test)
 	}
 	if (cur)
 		switch_mm_to(mms[cur], mms[0]);
+	if (failing) {
+		fail_off(NULL);
+		kunit_info(test, "seed %lu: %lu steps with an injected failure, %lu of them -ENOMEM\n",
+			   family_seed, fails, enomem);
+	}
 	anon_space_verify_totals(&after);
 	kunit_info(test, "seed %lu, %lu steps: mmap %lu munmap %lu mremap %lu/%lu/%lu mprotect %lu brk %lu fork %lu exit %lu fault %lu; overlap %lu; verified %lu folios, %lu collisions, %lu mismatches; reloc: footprint %lu (peak %lu), span %lu (max %lu), longest %lu\n",
 		   family_seed, step, done[OP_MMAP], done[OP_MUNMAP],
@@ -1313,7 +1387,140 @@ static void test_random_family(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, after.mismatches, before.mismatches);
 	if (HAVE_VERIFY)
 		KUNIT_EXPECT_GT(test, after.folios, before.folios);
+	if (failing)
+		KUNIT_EXPECT_GT(test, fails, 0UL);
+	while (nr > 1)
+		kunit_release_action(test, mmput_action, mms[--nr]);
+	check(test, mms, 1);
 }
+
+static void test_random_family(struct kunit *test)
+{
+	struct mm_struct *mm = attach(test);
+
+	if (!HAVE_MREMAP)
+		kunit_skip(test, "sys_mremap() not callable here");
+	family_run(test, mm, family_steps, 0, 0);
+}
+
+#ifdef CONFIG_FAIL_ANON_SPACE
+/* Which of the series' allocations fail: every interval-th of them. */
+struct fail_mode {
+	unsigned int sites;
+	unsigned long interval;
+	const char *name;
+};
+
+static const struct fail_mode fail_modes[] = {
+	{ ANON_SPACE_FAIL_NODE, 2, "node" },
+	{ ANON_SPACE_FAIL_INDEX, 23, "index" },
+	{ ANON_SPACE_FAIL_ALL, 31, "all" },
+};
+
+static void fail_mode_desc(const struct fail_mode *m, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s, every %lu", m->name,
+		 m->interval);
+}
+
+KUNIT_ARRAY_PARAM(fail_modes, fail_modes, fail_mode_desc);
+
+/* No lockdep report so far (lockdep turns itself off after its first). */
+static void expect_lockdep_quiet(struct kunit *test)
+{
+#ifdef CONFIG_PROVE_LOCKING
+	KUNIT_EXPECT_TRUE_MSG(test, debug_locks, "lockdep reported a problem");
+#endif
+}
+
+/*
+ * The random family sequence with the series' allocations failing at
+ * random, at one site or at all (fork's node, the allocator's maple tree
+ * nodes): every step's check() holds, a call that met a failure returns
+ * -ENOMEM or succeeds, and once the children have exited no space, node
+ * or index is left over (check() counts the allocator's indexes).
+ */
+static void test_random_family_failing(struct kunit *test)
+{
+	const struct fail_mode *m = test->param_value;
+	long spaces = anon_space_nr_live(), nodes = anon_space_nr_nodes();
+	struct mm_struct *mm = attach(test);
+
+	if (!HAVE_MREMAP)
+		kunit_skip(test, "sys_mremap() not callable here");
+	KUNIT_ASSERT_NOT_NULL(test, mm->anon_node);
+	family_run(test, mm, family_steps, m->sites, m->interval);
+	KUNIT_EXPECT_EQ(test, anon_space_nr_live(), spaces + 1);
+	KUNIT_EXPECT_EQ(test, anon_space_nr_nodes(), nodes + 1);
+	expect_lockdep_quiet(test);
+}
+
+/*
+ * An mm's first anonymous mmap() whose space or node cannot be allocated
+ * fails with -ENOMEM and leaves neither, nor a VMA; a fork whose child's
+ * node cannot be allocated fails and leaves nothing either.
+ */
+static void test_fail_space_and_node(struct kunit *test)
+{
+	long spaces = anon_space_nr_live(), nodes = anon_space_nr_nodes();
+	unsigned int sites[] = { ANON_SPACE_FAIL_SPACE, ANON_SPACE_FAIL_NODE };
+	struct mm_struct *mm = attach(test), *fresh = mm_alloc();
+	unsigned long addr;
+	int i;
+
+	/* attach() gave @mm a space: an exec()ed mm's first mmap is @fresh's. */
+	spaces++;
+	nodes++;
+	KUNIT_ASSERT_NOT_NULL(test, fresh);
+#ifdef CONFIG_MEMCG
+	RCU_INIT_POINTER(fresh->owner, NULL);
+#endif
+	KUNIT_ASSERT_EQ(test,
+			kunit_add_action_or_reset(test, mmput_action, fresh), 0);
+	arch_pick_mmap_layout(fresh, &current->signal->rlim[RLIMIT_STACK]);
+	/* Only EXPECTs while the test thread runs on @fresh. */
+	switch_mm_to(mm, fresh);
+	for (i = 0; i < ARRAY_SIZE(sites); i++) {
+		anon_space_fail_set(sites[i], 1);
+		addr = vm_mmap(NULL, 0, NPAGES(4), PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, 0);
+		fail_off(NULL);
+		KUNIT_EXPECT_EQ(test, (long)addr, -ENOMEM);
+		KUNIT_EXPECT_NULL(test, fresh->anon_space);
+		KUNIT_EXPECT_NULL(test, fresh->anon_node);
+		KUNIT_EXPECT_EQ(test, fresh->map_count, 0);
+		KUNIT_EXPECT_EQ(test, anon_space_nr_live(), spaces);
+		KUNIT_EXPECT_EQ(test, anon_space_nr_nodes(), nodes);
+	}
+	addr = vm_mmap(NULL, 0, NPAGES(4), PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, 0);
+	KUNIT_EXPECT_FALSE(test, IS_ERR_VALUE(addr));
+	if (!IS_ERR_VALUE(addr))
+		try_fault(addr, 4);
+	switch_mm_to(fresh, mm);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(addr));
+	KUNIT_ASSERT_NOT_NULL(test, fresh->anon_node);
+
+	/* A fork whose child's node cannot be had fails, leaving nothing. */
+	fail_on(test, ANON_SPACE_FAIL_NODE, 1);
+	KUNIT_EXPECT_NULL(test, try_fork_mm(test, fresh));
+	fail_off(NULL);
+	KUNIT_EXPECT_EQ(test, anon_space_nr_live(), spaces + 1);
+	KUNIT_EXPECT_EQ(test, anon_space_nr_nodes(), nodes + 1);
+	check1(test, fresh);
+	expect_lockdep_quiet(test);
+}
+#else
+static void test_random_family_failing(struct kunit *test)
+{
+	kunit_skip(test, "needs CONFIG_FAIL_ANON_SPACE");
+}
+
+static void test_fail_space_and_node(struct kunit *test)
+{
+	kunit_skip(test, "needs CONFIG_FAIL_ANON_SPACE");
+}
+#endif
 
 /*
  * Fork-heavy workloads: what the family's walks cost beyond anon_vma's.
@@ -2127,6 +2334,12 @@ static struct kunit_case anon_space_rmap_test_cases[] = {
 	KUNIT_CASE(test_rmap_child_unmaps),
 	KUNIT_CASE(test_rmap_exited_middle),
 	KUNIT_CASE_SLOW(test_random_family),
+#ifdef CONFIG_FAIL_ANON_SPACE
+	KUNIT_CASE_PARAM(test_random_family_failing, fail_modes_gen_params),
+#else
+	KUNIT_CASE(test_random_family_failing),
+#endif
+	KUNIT_CASE(test_fail_space_and_node),
 	KUNIT_CASE(test_workload_prefork_server),
 	KUNIT_CASE(test_workload_fork_exec_loop),
 	KUNIT_CASE(test_workload_stacks),
