@@ -18,7 +18,7 @@ while [ $# -gt 0 ]; do
 done
 need_tree
 [ -f "$TREE/mm/anon_index.c" ] ||
-	die "$TREE has no mm/anon_index.c (patch 0002 missing); run 'make prepare'"
+	die "$TREE has no mm/anon_index.c (patch 0003 missing); run 'make prepare'"
 command -v "${CC:-cc}" >/dev/null || die "no C compiler (${CC:-cc}); run 'make deps'"
 echo '#include <urcu.h>' | "${CC:-cc}" -E -x c - >/dev/null 2>&1 ||
 	die "liburcu's headers are missing (liburcu-dev); run 'make deps'"
