@@ -1530,7 +1530,7 @@ static void test_fail_space_and_node(struct kunit *test)
  * cost of one tree per family), and collisions (index ranges shared by
  * vmas that can never share a page), with the allocator's overlap.
  */
-#define WORKLOAD_MMS	6
+#define WORKLOAD_MMS	16
 
 struct workload {
 	struct kunit *test;
@@ -1656,6 +1656,71 @@ static void test_workload_prefork_server(struct kunit *test)
 		workload_fork(&w, 0);
 	}
 	workload_end(&w, "prefork server", true);
+}
+
+/* The mm at @i exits, wherever it is in the family; the last takes its place. */
+static void workload_exit(struct workload *w, int i)
+{
+	workload_use(w, 0);
+	kunit_release_action(w->test, mmput_action, w->mms[i]);
+	w->mms[i] = w->mms[--w->nr];
+}
+
+/*
+ * Issue 10's fork tree at a small size: a parent with four VMAs of eight
+ * pages forks four children, each copies on write a different quarter
+ * of the pages and forks two grandchildren, which copy a page each;
+ * then two mms other than the parent exit, in a seeded order (a child's
+ * children live on), and the others write again.  Every walk stays
+ * within what anon_vma's chain visits: no visit in vain that anon_vma
+ * would not also make (in_vain_family), no collision.
+ */
+static void test_workload_fork_tree(struct kunit *test)
+{
+	unsigned long base, v;
+	struct anon_space_verify after;
+	struct rnd_state rnd;
+	struct workload w;
+	int c, g, i, child[4];
+
+	need_verify(test);
+	workload_begin(&w, test);
+	base = free_area(test, 64);
+	/* Gaps keep the four VMAs apart. */
+	for (v = 0; v < 4; v++) {
+		map_at(test, base + NPAGES(16 * v), 8);
+		fault(test, base + NPAGES(16 * v), 8);
+	}
+	for (c = 0; c < 4; c++) {
+		child[c] = workload_fork(&w, 0);
+		workload_use(&w, child[c]);
+		for (v = 0; v < 4; v++)
+			fault(test, base + NPAGES(16 * v + 2 * c), 2);
+		for (g = 0; g < 2; g++) {
+			i = workload_fork(&w, child[c]);
+			workload_use(&w, i);
+			fault(test, base + NPAGES(16 * g + 2 * c), 1);
+		}
+	}
+	workload_use(&w, 0);
+	check(test, w.mms, w.nr);
+
+	/* Children exit, in a seeded order; their children live on. */
+	prandom_seed_state(&rnd, family_seed);
+	for (c = 0; c < 2; c++) {
+		int k = 1 + prandom_u32_state(&rnd) % (w.nr - 1);
+
+		workload_exit(&w, k);
+		for (i = 1; i < w.nr; i++) {
+			workload_use(&w, i);
+			fault(test, base + NPAGES(16 * (i % 4) + 7), 1);
+		}
+		workload_use(&w, 0);
+		check(test, w.mms, w.nr);
+	}
+	workload_end(&w, "fork tree", false);
+	anon_space_verify_totals(&after);
+	KUNIT_EXPECT_EQ(test, after.in_vain_family, w.before.in_vain_family);
 }
 
 /*
@@ -2343,6 +2408,7 @@ static struct kunit_case anon_space_rmap_test_cases[] = {
 	KUNIT_CASE(test_workload_prefork_server),
 	KUNIT_CASE(test_workload_fork_exec_loop),
 	KUNIT_CASE(test_workload_stacks),
+	KUNIT_CASE(test_workload_fork_tree),
 	KUNIT_CASE(test_switch_migrate),
 	KUNIT_CASE(test_switch_referenced),
 	{}
