@@ -15,11 +15,12 @@ SECONDS ?=
 STEPS ?=
 SEED ?=
 RUNS ?=
+SMP ?=
 
 .DEFAULT_GOAL := all
 .PHONY: help all deps prepare build run kunit kasan valgrind valgrind-uml valgrind-uml-proof \
 	vma-test selfcheck pressure selftests base checkpatch \
-	gdb gdb-check refresh series-build series patches-check check bench forktree clean distclean sysdiff soak
+	gdb gdb-check refresh series-build series patches-check check bench forktree clean distclean sysdiff soak check-smp
 
 help: ## list the targets
 	@echo "usage: make [TARGET] [SUITE=glob] [BREAK=function] [LINUX_SRC=/path/to/6.12.y/git]"
@@ -109,9 +110,12 @@ forktree: ## uml/forktree on the two bench kernels (built by make bench): fork t
 check: ## every test: checkpatch, UML suites, KASAN, Valgrind, tools/testing/vma, programs on UML, mm selftests and sysdiff against the baseline, GDB
 	@$(S)/check.sh
 
+check-smp: ## SMP x86_64 under QEMU (TCG): build smp-config (THP, per-VMA locks, lockdep, the verifier), run SUITE=glob on SMP=2 CPUs; not in make check
+	@$(S)/check-smp.sh $(if $(SMP),--smp $(SMP)) '$(SUITE)'
+
 clean: ## remove build products (keeps the prepared tree and its git history)
 	rm -rf build/host build/bench build/linux/.kunit build/linux/.kunit-kasan build/linux/.kunit-bench-on build/linux/.kunit-bench-off \
-		build/linux/.kunit-valgrind build/linux-base.kunit build/selftests build/soak build/sysdiff build/sysdiff-runs build/*.log build/*.json build/*.kunitconfig
+		build/linux/.kunit-valgrind build/linux/.kunit-x86_64 build/linux-base.kunit build/selftests build/soak build/sysdiff build/sysdiff-runs build/*.log build/*.json build/*.kunitconfig
 
 distclean: patches-check ## remove build/ entirely (refuses while the tree has unexported work)
 	rm -rf build

@@ -18,9 +18,11 @@ case "${1:-}" in -h|--help) usage; exit 0 ;; "") ;; *) usage >&2; exit 2 ;; esac
 #   stress-ng util-linux  make pressure STRESS=1 (stress-ng's stressors), mkswap;
 #                      flock (one kernel build at a time)
 #   libcap-dev libnuma-dev  make selftests (mlock-random-test, ksm_tests)
+#   qemu-system-x86    make check-smp (kunit.py --arch=x86_64 boots on QEMU, TCG;
+#                      with it qemu-system-data's qboot.rom)
 pkgs=(linux-source-6.12 gcc libc6-dev make flex bison bc libelf-dev ccache git xz-utils
       perl gdb valgrind liburcu-dev python3-ply python3-git stress-ng util-linux
-      libcap-dev libnuma-dev)
+      libcap-dev libnuma-dev qemu-system-x86)
 
 missing=()
 for p in "${pkgs[@]}"; do
