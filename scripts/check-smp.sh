@@ -103,8 +103,11 @@ SMP_CONFIG=$PROJECT/smp-config
 SMP_BUILD=$TREE/.kunit-x86_64
 need_tree
 [ -f "$SMP_CONFIG" ] || die "missing $SMP_CONFIG"
+# QEMU is needed here alone, so make deps does not install it.
+"$(dirname "$0")/deps.sh" qemu-system-x86 ||
+	die "could not install qemu-system-x86 (scripts/deps.sh qemu-system-x86 as root)"
 command -v qemu-system-x86_64 >/dev/null ||
-	die "qemu-system-x86_64 is missing (Debian package qemu-system-x86); run 'make deps'"
+	die "qemu-system-x86_64 is missing (Debian package qemu-system-x86)"
 [ -f /usr/share/qemu/qboot.rom ] ||
 	die "/usr/share/qemu/qboot.rom is missing (kunit.py's x86_64 QEMU boots with -bios qboot.rom; Debian package qemu-system-data)"
 grep -q '^config ANON_SPACE$' "$TREE/mm/Kconfig" ||

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Install the Debian packages the sandbox needs, if any is missing.
 set -euo pipefail
-usage() { echo "usage: ${0##*/}   (installs missing Debian packages; needs root or sudo)"; }
-case "${1:-}" in -h|--help) usage; exit 0 ;; "") ;; *) usage >&2; exit 2 ;; esac
+usage() {
+	echo "usage: ${0##*/} [PACKAGE...]   (installs the sandbox's missing Debian packages, and"
+	echo "       the PACKAGEs a target needs beyond them; needs root or sudo)"
+}
+case "${1:-}" in -h|--help) usage; exit 0 ;; -*) usage >&2; exit 2 ;; esac
 
 # Package -> why:
 #   linux-source-6.12  the default kernel source (/usr/src/linux-source-6.12.tar.xz)
@@ -18,11 +21,12 @@ case "${1:-}" in -h|--help) usage; exit 0 ;; "") ;; *) usage >&2; exit 2 ;; esac
 #   stress-ng util-linux  make pressure STRESS=1 (stress-ng's stressors), mkswap;
 #                      flock (one kernel build at a time)
 #   libcap-dev libnuma-dev  make selftests (mlock-random-test, ksm_tests)
+# Asked for by a target that needs more (not installed by make or make check):
 #   qemu-system-x86    make check-smp (kunit.py --arch=x86_64 boots on QEMU, TCG;
 #                      with it qemu-system-data's qboot.rom)
 pkgs=(linux-source-6.12 gcc libc6-dev make flex bison bc libelf-dev ccache git xz-utils
       perl gdb valgrind liburcu-dev python3-ply python3-git stress-ng util-linux
-      libcap-dev libnuma-dev qemu-system-x86)
+      libcap-dev libnuma-dev "$@")
 
 missing=()
 for p in "${pkgs[@]}"; do
