@@ -49,14 +49,40 @@
 #include <linux/sort.h>
 #include <linux/syscalls.h>
 #include <linux/uaccess.h>
+#if defined(CONFIG_X86_64) && defined(CONFIG_ARCH_HAS_SYSCALL_WRAPPER)
+#include <asm/syscall.h>
+#include <asm/unistd.h>
+#endif
 
 #include "../internal.h"
 
 /*
  * sys_mremap() and sys_mprotect() are plain functions only without syscall
- * wrappers (UML).
+ * wrappers (UML); x86_64's take their arguments in a pt_regs, through the
+ * syscall entry's own dispatch.
  */
-#if IS_BUILTIN(CONFIG_ANON_SPACE_KUNIT_TEST) && \
+#if IS_BUILTIN(CONFIG_ANON_SPACE_KUNIT_TEST) && defined(CONFIG_X86_64) && \
+	defined(CONFIG_ARCH_HAS_SYSCALL_WRAPPER)
+#define HAVE_MREMAP 1
+static long do_mremap(unsigned long addr, unsigned long old_len,
+		      unsigned long new_len, unsigned long flags,
+		      unsigned long new_addr)
+{
+	struct pt_regs regs = {
+		.di = addr, .si = old_len, .dx = new_len, .r10 = flags,
+		.r8 = new_addr,
+	};
+
+	return x64_sys_call(&regs, __NR_mremap);
+}
+
+static long do_mprotect(unsigned long start, size_t len, unsigned long prot)
+{
+	struct pt_regs regs = { .di = start, .si = len, .dx = prot };
+
+	return x64_sys_call(&regs, __NR_mprotect);
+}
+#elif IS_BUILTIN(CONFIG_ANON_SPACE_KUNIT_TEST) && \
 	!defined(CONFIG_ARCH_HAS_SYSCALL_WRAPPER)
 #define HAVE_MREMAP 1
 static long do_mremap(unsigned long addr, unsigned long old_len,
