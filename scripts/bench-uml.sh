@@ -23,12 +23,15 @@ set -euo pipefail
 usage() {
 	echo "usage: ${0##*/} [--json FILE] [--rounds N] [--swap-runs N] [--swap-mb MB]"
 	echo "  --rounds N     timed rounds per KUnit case (default 201)"
+	echo "  --boots N      boots of the mremap_bench suite per kernel, interleaved (default 5):"
+	echo "                 medians of the boots' medians, with their range"
 	echo "  --swap-runs N  swapbench boots per kernel, interleaved (default 3; 0: none)"
 	echo "  --swap-mb MB   swapbench's mapping (default 64, under mem=128M)"
 	echo "  --forktree-runs N  forktree boots per kernel, interleaved (default 3; 0: none)"
 }
 json=$BUILD/bench-uml.json
 rounds=201
+boots=5
 swap_runs=3
 swap_mb=64
 forktree_runs=3
@@ -37,6 +40,7 @@ while [ $# -gt 0 ]; do
 	-h|--help) usage; exit 0 ;;
 	--json) json=${2:?--json needs a file}; shift 2 ;;
 	--rounds) rounds=${2:?--rounds needs a number}; shift 2 ;;
+	--boots) boots=${2:?--boots needs a number}; shift 2 ;;
 	--swap-runs) swap_runs=${2:?--swap-runs needs a number}; shift 2 ;;
 	--swap-mb) swap_mb=${2:?--swap-mb needs a number}; shift 2 ;;
 	--forktree-runs) forktree_runs=${2:?--forktree-runs needs a number}; shift 2 ;;
@@ -44,6 +48,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 case "$rounds" in ''|*[!0-9]*|0) die "--rounds wants a positive number, not '$rounds'" ;; esac
+case "$boots" in ''|*[!0-9]*|0) die "--boots wants a positive number, not '$boots'" ;; esac
 case "$swap_runs" in ''|*[!0-9]*) die "--swap-runs wants a number, not '$swap_runs'" ;; esac
 case "$swap_mb" in ''|*[!0-9]*|0) die "--swap-mb wants a positive number, not '$swap_mb'" ;; esac
 case "$forktree_runs" in ''|*[!0-9]*) die "--forktree-runs wants a number, not '$forktree_runs'" ;; esac
@@ -105,9 +110,15 @@ if [ "$swap_runs" -gt 0 ]; then
 	# patched debug kernel's .config, not these.
 	guest_program swapbench >/dev/null
 fi
-echo "date: $(date '+%Y-%m-%d %H:%M:%S %Z'); host: $(uname -srm), $(nproc) CPUs, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo); tree: $(git -C "$TREE" describe --always --tags 2>/dev/null || echo unknown); rounds: $rounds; swap runs: $swap_runs x ${swap_mb} MB"
-on=$(run on)
-off=$(run off)
+echo "date: $(date '+%Y-%m-%d %H:%M:%S %Z'); host: $(uname -srm), $(nproc) CPUs, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo); tree: $(git -C "$TREE" describe --always --tags 2>/dev/null || echo unknown); rounds: $rounds; boots: $boots per kernel; swap runs: $swap_runs x ${swap_mb} MB"
+# The suite's figures move between boots of the same kernel (on this
+# machine by up to 2x, in two modes), so each kernel is booted $boots
+# times, interleaved, and the medians of the boots' medians compared.
+on= off=
+for ((i = 1; i <= boots; i++)); do
+	on+=$(run on)$'\n'
+	off+=$(run off)$'\n'
+done
 swap_on= swap_off=
 for ((i = 1; i <= swap_runs; i++)); do
 	log "swapbench run $i of $swap_runs on each kernel"
@@ -117,18 +128,26 @@ done
 ON="$on" OFF="$off" SWAP_ON="$swap_on" SWAP_OFF="$swap_off" JSON="$json" python3 - <<'EOF'
 import json, os, re, statistics
 
+def summary(boots):
+    """median of the boots' medians, min of their mins, range of the medians"""
+    meds = [b[0] for b in boots]
+    return (statistics.median(meds), min(b[1] for b in boots), min(meds), max(meds), meds)
+
 def parse(text):
     rows, walks, vmas = {}, {}, {}
     for line in text.splitlines():
+        if not line.strip():
+            continue
         f = dict(re.findall(r'(\w+)=(\S+)', line))
         op = line.split()[1]
         if line.startswith('vmas:'):
             vmas[op] = int(f['count'])
         elif 'children' in f:
-            walks[(op, int(f['children']))] = (int(f['median_ns']), int(f['min_ns']),
-                                               int(f['visited']), int(f['mapped']))
+            walks.setdefault((op, int(f['children'])), []).append(
+                (int(f['median_ns']), int(f['min_ns']), int(f['visited']), int(f['mapped'])))
         else:
-            rows[(op, int(f['pages']))] = (int(f['median_ns']), int(f['min_ns']))
+            rows.setdefault((op, int(f['pages'])), []).append(
+                (int(f['median_ns']), int(f['min_ns'])))
     return rows, walks, vmas
 
 def parse_swap(text):
@@ -145,28 +164,36 @@ def ratio(a, b):
 (on, won, von), (off, woff, voff) = parse(os.environ['ON']), parse(os.environ['OFF'])
 son, soff = parse_swap(os.environ['SWAP_ON']), parse_swap(os.environ['SWAP_OFF'])
 ratios, out = [], []
-print('UML kernels from bench/kunitconfig; median (min) ns per call')
+nboots = len(next(iter(on.values())))
+print(f'UML kernels from bench/kunitconfig, {nboots} boots each, interleaved: ns per call,')
+print("median of the boots' medians [lowest-highest boot median]")
 print(f"{'operation':<14}{'pages':>6}  {'ANON_SPACE=y':>20}  {'ANON_SPACE=n':>20}  {'median ratio':>12}")
 for key in sorted(on, key=lambda k: (k[0] != 'mremap_move', k[1])):
-    (m1, n1), (m0, n0) = on[key], off[key]
+    m1, n1, lo1, hi1, b1 = summary(on[key])
+    m0, n0, lo0, hi0, b0 = summary(off[key])
     r = ratio(m1, m0)
-    print(f"{key[0]:<14}{key[1]:>6}  {m1:>10} ({n1:>7})  {m0:>10} ({n0:>7})  {r:>12.2f}")
+    print(f"{key[0]:<14}{key[1]:>6}  {m1:>7.0f} [{lo1:.0f}-{hi1:.0f}]".ljust(34)
+          + f"  {m0:>7.0f} [{lo0:.0f}-{hi0:.0f}]".ljust(22) + f"  {r:>12.2f}")
     ratios.append((f"{key[0]}:pages={key[1]}", r))
     out.append({'op': key[0], 'pages': key[1], 'on_median_ns': m1, 'on_min_ns': n1,
-                'off_median_ns': m0, 'off_min_ns': n0})
+                'on_boot_medians': b1, 'off_median_ns': m0, 'off_min_ns': n0,
+                'off_boot_medians': b0})
 if won:
     print()
     print('Reverse map walks of the same folios (mremap_bench bench_rmap_*): a parent of 256')
     print('faulted pages, N dup_mm() children, every second child COWs every fourth page.')
     print('*_parent: parent folios no child copied; *_cow: folios child 0 copied.')
     print('referenced: folio_referenced(); walk: rmap_walk() counting VMAs visited and mapping.')
-    print('median (min) ns per call; visited/mapped per walk')
+    print("ns per call, median of the boots' medians (lowest min); visited/mapped per walk")
     print(f"{'operation':<19}{'N':>4}  {'ANON_SPACE_RMAP=y':>19}  {'ANON_SPACE=n':>19}  {'ratio':>6}"
           f"  {'visited/mapped y':>16}  {'visited/mapped n':>16}")
     for key in sorted(won, key=lambda k: (k[0].endswith('cow'), k[0], k[1])):
-        (m1, n1, v1, p1), (m0, n0, v0, p0) = won[key], woff[key]
+        m1, n1, _, _, _ = summary(won[key])
+        m0, n0, _, _, _ = summary(woff[key])
+        v1, p1 = won[key][0][2:]
+        v0, p0 = woff[key][0][2:]
         r = ratio(m1, m0)
-        print(f"{key[0]:<19}{key[1]:>4}  {m1:>9} ({n1:>7})  {m0:>9} ({n0:>7})  {r:>6.2f}"
+        print(f"{key[0]:<19}{key[1]:>4}  {m1:>9.0f} ({n1:>7})  {m0:>9.0f} ({n0:>7})  {r:>6.2f}"
               f"  {f'{v1}/{p1}':>16}  {f'{v0}/{p0}':>16}")
         ratios.append((f"{key[0]}:children={key[1]}", r))
         out.append({'op': key[0], 'children': key[1], 'on_median_ns': m1, 'on_min_ns': n1,
