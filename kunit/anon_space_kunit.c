@@ -338,6 +338,19 @@ static int subtree(struct anon_space_node *top, struct anon_space_node **nodes,
 	return n;
 }
 
+/* A walk of @top's subtree takes the @n nodes of @want, in that order. */
+static void expect_walk(struct kunit *test, struct anon_space_node *top,
+			struct anon_space_node *const *want, int n)
+{
+	struct anon_space_node *nodes[8];
+	int i;
+
+	KUNIT_ASSERT_LE(test, n, ARRAY_SIZE(nodes));
+	KUNIT_ASSERT_EQ(test, subtree(top, nodes, ARRAY_SIZE(nodes)), n);
+	for (i = 0; i < n; i++)
+		KUNIT_EXPECT_PTR_EQ_MSG(test, nodes[i], want[i], "node %d", i);
+}
+
 /*
  * Every mm of a family has a node, a fork child's below its parent's, and
  * a walk of a subtree takes parents before children, children in fork
@@ -348,7 +361,7 @@ static void test_fork_tree(struct kunit *test)
 {
 	struct mm_struct *parent = mm_new(test);
 	struct mm_struct *child, *sibling, *grandchild;
-	struct anon_space_node *p, *c, *s, *g, *nodes[8];
+	struct anon_space_node *p, *c, *s, *g;
 	struct anon_space *space;
 
 	KUNIT_ASSERT_EQ(test, prepare(parent), 0);
@@ -373,33 +386,24 @@ static void test_fork_tree(struct kunit *test)
 	/* One reference to the space per node. */
 	KUNIT_EXPECT_EQ(test, users(space), 4U);
 
-	KUNIT_ASSERT_EQ(test, subtree(p, nodes, 8), 4);
-	KUNIT_EXPECT_PTR_EQ(test, nodes[0], p);
-	KUNIT_EXPECT_PTR_EQ(test, nodes[1], c);
-	KUNIT_EXPECT_PTR_EQ(test, nodes[2], g);
-	KUNIT_EXPECT_PTR_EQ(test, nodes[3], s);
+	expect_walk(test, p, (struct anon_space_node *[]){ p, c, g, s }, 4);
 	/* A subtree's walk ends at its top. */
-	KUNIT_ASSERT_EQ(test, subtree(c, nodes, 8), 2);
-	KUNIT_EXPECT_PTR_EQ(test, nodes[0], c);
-	KUNIT_EXPECT_PTR_EQ(test, nodes[1], g);
-	KUNIT_EXPECT_EQ(test, subtree(s, nodes, 8), 1);
-	KUNIT_EXPECT_EQ(test, subtree(g, nodes, 8), 1);
+	expect_walk(test, c, (struct anon_space_node *[]){ c, g }, 2);
+	expect_walk(test, s, &s, 1);
+	expect_walk(test, g, &g, 1);
 
 	/* No anon_vma names the child's node: it goes, g moves up. */
 	mm_exit(test, child);
 	KUNIT_EXPECT_PTR_EQ(test, g->parent, p);
 	KUNIT_EXPECT_EQ(test, users(space), 3U);
-	KUNIT_ASSERT_EQ(test, subtree(p, nodes, 8), 3);
-	KUNIT_EXPECT_PTR_EQ(test, nodes[0], p);
-	KUNIT_EXPECT_PTR_EQ(test, nodes[1], s);
-	KUNIT_EXPECT_PTR_EQ(test, nodes[2], g);
+	expect_walk(test, p, (struct anon_space_node *[]){ p, s, g }, 3);
 
 	/* The root goes: its children become roots of the same space. */
 	mm_exit(test, parent);
 	KUNIT_EXPECT_NULL(test, s->parent);
 	KUNIT_EXPECT_NULL(test, g->parent);
-	KUNIT_EXPECT_EQ(test, subtree(s, nodes, 8), 1);
-	KUNIT_EXPECT_EQ(test, subtree(g, nodes, 8), 1);
+	expect_walk(test, s, &s, 1);
+	expect_walk(test, g, &g, 1);
 	KUNIT_EXPECT_EQ(test, users(space), 2U);
 }
 

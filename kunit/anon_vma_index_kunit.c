@@ -1065,6 +1065,24 @@ static void test_rmap_fork_shared(struct kunit *test)
 }
 
 /*
+ * @mm maps 4 pages at @x and faults them in, forks a child, and the child
+ * writes the first 2: copies at the same indexes.  Returns the child.
+ */
+static struct mm_struct *fork_and_cow(struct kunit *test,
+				      struct mm_struct *mm, unsigned long x)
+{
+	struct mm_struct *child;
+
+	map_at(test, x, 4);
+	fault(test, x, 4);
+	child = fork_mm(test, mm);
+	switch_mm_to(mm, child);
+	fault(test, x, 2);
+	switch_mm_to(child, mm);
+	return child;
+}
+
+/*
  * The child writes two pages: it gets copies at the same indexes.  Each
  * copy is found only in the child, each original only in the parent.  An
  * original's walk visits the child's VMA in vain, as mainline's does; a
@@ -1078,13 +1096,7 @@ static void test_rmap_cow(struct kunit *test)
 	struct mm_struct *child, *both[2];
 
 	need_verify(test);
-	map_at(test, x, 4);
-	fault(test, x, 4);
-	child = fork_mm(test, mm);
-	switch_mm_to(mm, child);
-	fault(test, x, 2);
-	switch_mm_to(child, mm);
-
+	child = fork_and_cow(test, mm, x);
 	v = verify(test, mm);
 	KUNIT_EXPECT_EQ(test, v.folios, 4UL);
 	KUNIT_EXPECT_EQ(test, v.mappings, 6UL);
@@ -1147,12 +1159,7 @@ static void test_rmap_exited_middle(struct kunit *test)
 	struct anon_space_verify v;
 
 	need_verify(test);
-	map_at(test, x, 4);
-	fault(test, x, 4);
-	child = fork_mm(test, mm);
-	switch_mm_to(mm, child);
-	fault(test, x, 2);
-	switch_mm_to(child, mm);
+	child = fork_and_cow(test, mm, x);
 	grandchild = fork_mm(test, child);
 	kunit_release_action(test, mmput_action, child);
 	KUNIT_ASSERT_NOT_NULL(test, grandchild->anon_node);
