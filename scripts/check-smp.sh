@@ -16,7 +16,7 @@ usage: ${0##*/} [--smp N] [--timeout SECONDS] [--json FILE] [SUITE_GLOB [KERNEL_
   --smp N            QEMU CPUs (-smp N; default 2)
   --timeout SECONDS  kill QEMU after that long (default 1800)
   --json FILE        kunit.py's JSON results (default: build/check-smp.json)
-  KERNEL_ARG         more kernel parameters (e.g. anon_vma_index_kunit.family_seed=7)
+  KERNEL_ARG         more kernel parameters (e.g. anon_space_rmap_kunit.family_seed=7)
   --parse LOG        no build, no run: judge a kernel log of an earlier run
                      (build/check-smp.log) as a run is judged (kunit.py parse)
 USAGE

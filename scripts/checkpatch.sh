@@ -25,7 +25,7 @@ for p in "$PATCHES"/*.patch; do
 		bad=$((bad + 1))
 	fi
 done
-for f in "$KUNIT_SRC"/*.c; do
+for f in "$KUNIT_SRC"/*.[ch]; do
 	[ -e "$f" ] || continue
 	n=$((n + 1))
 	out=$(cd "$TREE" && "${cp[@]}" --file "$f" 2>&1) || true

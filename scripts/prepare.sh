@@ -113,7 +113,10 @@ link_kunit() {
 	mkdir -p "$TREE/$KUNIT_LINK_DIR" "$UML_BUILD"
 	grep -qx "/$KUNIT_LINK_DIR/\*_kunit.c" "$exclude" 2>/dev/null ||
 		echo "/$KUNIT_LINK_DIR/*_kunit.c" >>"$exclude"
-	for f in "$KUNIT_SRC"/*_kunit.c; do
+	grep -qx "/$KUNIT_LINK_DIR/\*_kunit.h" "$exclude" 2>/dev/null ||
+		echo "/$KUNIT_LINK_DIR/*_kunit.h" >>"$exclude"
+	# The suites, and the helpers some of them share (*_kunit.h).
+	for f in "$KUNIT_SRC"/*_kunit.[ch]; do
 		[ -e "$f" ] || continue
 		ln -sfn "$f" "$TREE/$KUNIT_LINK_DIR/${f##*/}"
 	done

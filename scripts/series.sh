@@ -182,12 +182,25 @@ kunitconfig_for() {
 	done >"$out"
 }
 
+# suite_files SUITE: kunit/SUITE.c and the helper headers of kunit/ it
+# includes ("NAME_kunit.h"), one file name a line: what folds with it.
+suite_files() {
+	local h
+	echo "$1.c"
+	for h in $(sed -nE 's/^#include "([a-z0-9_]+_kunit\.h)".*/\1/p' "$KUNIT_SRC/$1.c"); do
+		[ -f "$KUNIT_SRC/$h" ] || die "kunit/$1.c includes \"$h\", which is not in kunit/"
+		echo "$h"
+	done
+}
+
 # fold_compiles COMMIT SUITE OBJLINE: does mm/tests/SUITE.o compile at
-# COMMIT (of the stripped chain) with only that suite's file and obj line
-# added? Cached by the commit's tree and the suite's content.
+# COMMIT (of the stripped chain) with only that suite's files (suite_files)
+# and obj line added? Cached by the commit's tree and the files' content.
 fold_compiles() {
-	local c=$1 suite=$2 line=$3 key res dir=$WORK/.kunit-fold
-	key="$(git -C "$WORK" rev-parse "$c^{tree}") $(git hash-object "$KUNIT_SRC/$suite.c") $suite"
+	local c=$1 suite=$2 line=$3 key res dir=$WORK/.kunit-fold f
+	local files
+	mapfile -t files < <(suite_files "$suite")
+	key="$(git -C "$WORK" rev-parse "$c^{tree}") $(cd "$KUNIT_SRC" && cat "${files[@]}" | git hash-object --stdin) $suite"
 	res=$(grep -F "$key " "$FOLD_CACHE" 2>/dev/null | tail -1 | cut -d' ' -f4-) || true
 	if [ -n "$res" ]; then
 		[ "$res" = yes ] && return 0
@@ -196,7 +209,7 @@ fold_compiles() {
 	fi
 	git -C "$WORK" checkout -q --detach -f "$c"
 	mkdir -p "$WORK/$KUNIT_LINK_DIR" "$dir"
-	cp "$KUNIT_SRC/$suite.c" "$WORK/$KUNIT_LINK_DIR/$suite.c"
+	for f in "${files[@]}"; do cp "$KUNIT_SRC/$f" "$WORK/$KUNIT_LINK_DIR/$f"; done
 	printf '%s\n' "$line" >>"$WORK/mm/Makefile"
 	kunitconfig_for "$WORK" "$dir/.config" "$UML_CONFIG"
 	res=no
@@ -206,7 +219,7 @@ fold_compiles() {
 		res=yes
 	fi
 	git -C "$WORK" checkout -q -f "$c" -- mm/Makefile
-	rm -f "$WORK/$KUNIT_LINK_DIR/$suite.c"
+	for f in "${files[@]}"; do rm -f "$WORK/$KUNIT_LINK_DIR/$f"; done
 	if [ "$res" = no ]; then
 		res="no $(grep -m1 -E 'error:|Error ' "$BUILD/series-fold.log" | sed "s|$WORK/||" || echo 'no error line; see the log')"
 		log "  ${res#no }"
@@ -345,7 +358,7 @@ for s in "${series_order[@]}"; do
 		# its MAINTAINERS section: checkpatch wants a patch that adds a
 		# file to update MAINTAINERS, and the file should be listed
 		c=${chain[f - 1]}
-		{ sed -nE 's|^#include <(linux/[a-z0-9_/]+\.h)>.*|include/\1|p' "$KUNIT_SRC/$su.c"
+		{ suite_files "$su" | sed "s|^|$KUNIT_SRC/|" | xargs sed -nE 's|^#include <(linux/[a-z0-9_/]+\.h)>.*|include/\1|p'
 		  git -C "$WORK" diff-tree --no-commit-id --name-only -r "$c^" "$c"; } >"$tmp/fold-files"
 		git -C "$WORK" show "$c:MAINTAINERS" >"$tmp/M.in"
 		msec[$su]=$(maintainers_add "$tmp/M.in" "$tmp/M.out" "$KUNIT_LINK_DIR/$su.c")
@@ -373,8 +386,10 @@ for s in "${series_order[@]}"; do
 		for j in "${!suites[@]}"; do
 			su=${suites[$j]}
 			[ "${fold[$su]}" -le "$k" ] || continue
-			blob=$(git -C "$WORK" hash-object -w "$KUNIT_SRC/$su.c")
-			git -C "$WORK" update-index --add --cacheinfo "100644,$blob,$KUNIT_LINK_DIR/$su.c"
+			while IFS= read -r f; do
+				blob=$(git -C "$WORK" hash-object -w "$KUNIT_SRC/$f")
+				git -C "$WORK" update-index --add --cacheinfo "100644,$blob,$KUNIT_LINK_DIR/$f"
+			done < <(suite_files "$su")
 			mk+=$'\n'${objline[$j]}
 			added=1
 		done
@@ -385,8 +400,10 @@ for s in "${series_order[@]}"; do
 			for j in "${!suites[@]}"; do
 				su=${suites[$j]}
 				[ "${fold[$su]}" -le "$k" ] && [ -n "${msec[$su]}" ] || continue
-				maintainers_add "$tmp/M.in" "$tmp/M.out" "$KUNIT_LINK_DIR/$su.c" "${msec[$su]}" >/dev/null
-				mv "$tmp/M.out" "$tmp/M.in"
+				while IFS= read -r f; do
+					maintainers_add "$tmp/M.in" "$tmp/M.out" "$KUNIT_LINK_DIR/$f" "${msec[$su]}" >/dev/null
+					mv "$tmp/M.out" "$tmp/M.in"
+				done < <(suite_files "$su")
 			done
 			blob=$(git -C "$WORK" hash-object -w "$tmp/M.in")
 			git -C "$WORK" update-index --cacheinfo "100644,$blob,MAINTAINERS"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Soak: for as long as asked, rounds over seeds, alternating
 #  - the random family sequence (anon_space_rmap.test_random_family in
-#    kunit/anon_vma_index_kunit.c): up to three mms of a family, each step an
+#    kunit/anon_space_rmap_kunit.c): up to three mms of a family, each step an
 #    mmap/munmap/mremap/mprotect/brk/fork/exit/fault on random ranges of a
 #    window, then the allocator, the tree and the reverse map of the whole
 #    family checked; the UML kernel booted straight into that case with a
@@ -97,10 +97,10 @@ kernel_trouble() {
 
 family_round() {
 	local log=$dir/family-$seed.log case=anon_space_rmap.test_random_family line re
-	local replay="scripts/kunit-fast.sh '$case' anon_vma_index_kunit.family_seed=$seed anon_vma_index_kunit.family_steps=$steps"
+	local replay="scripts/kunit-fast.sh '$case' anon_space_rmap_kunit.family_seed=$seed anon_space_rmap_kunit.family_steps=$steps"
 	local t0=$EPOCHREALTIME
-	kunit_boot_args "$case" 1G "anon_vma_index_kunit.family_seed=$seed" \
-		"anon_vma_index_kunit.family_steps=$steps"
+	kunit_boot_args "$case" 1G "anon_space_rmap_kunit.family_seed=$seed" \
+		"anon_space_rmap_kunit.family_steps=$steps"
 	timeout 3600 "$kernel" "${KUNIT_BOOT_ARGS[@]}" </dev/null >"$log" 2>&1 || true
 	local secs
 	secs=$(since "$t0")
