@@ -81,6 +81,7 @@ struct conc_thread {
 	long first_err;
 	int first_op;
 	unsigned long words, bad_words, vma_lock_faults, vma_lock_retries;
+	unsigned long vma_lock_refused;
 	unsigned long huge_done;
 	/* a walker's counts */
 	unsigned long referenced, migrated, migrate_tries, verified;
@@ -178,9 +179,12 @@ static void conc_user_fault(struct conc_thread *t, unsigned long addr)
 
 	if (conc_rand(t, 2))
 		return;
+	/* None for a VMA without its anon_vma yet: that is mmap_lock's. */
 	vma = lock_vma_under_rcu(t->mm, addr);
-	if (!vma)
+	if (!vma) {
+		t->vma_lock_refused++;
 		return;
+	}
 	if (!(vma->vm_flags & VM_WRITE)) {
 		vma_end_read(vma);
 		return;
@@ -526,6 +530,7 @@ static void conc_report(struct kunit *test, struct conc_thread *w,
 			struct conc_thread *k)
 {
 	unsigned long ops[NR_OPS] = {}, words = 0, vl = 0, vr = 0, huge = 0;
+	unsigned long vn = 0;
 	unsigned long ref = 0, mig = 0, tries = 0, ver = 0, large = 0;
 	int i, op;
 
@@ -543,6 +548,7 @@ static void conc_report(struct kunit *test, struct conc_thread *w,
 		words += w[i].words;
 		vl += w[i].vma_lock_faults;
 		vr += w[i].vma_lock_retries;
+		vn += w[i].vma_lock_refused;
 		huge += w[i].huge_done;
 	}
 	for (i = 0; i < CONC_WALKERS; i++) {
@@ -559,10 +565,10 @@ static void conc_report(struct kunit *test, struct conc_thread *w,
 		   ops[OP_MAP], ops[OP_UNMAP], ops[OP_WRITE], ops[OP_MOVE],
 		   ops[OP_RESIZE], ops[OP_PROTECT], ops[OP_DONTNEED],
 		   ops[OP_HUGE], ops[OP_FORK], ops[OP_EXIT], words);
-	kunit_info(test, "faults under the VMA lock %lu (retried under mmap_lock %lu); collapsed %lu",
-		   vl, vr, huge);
-	kunit_info(test, "walks: referenced %lu, migrated %lu of %lu, folios verified %lu, large folios walked %lu",
-		   ref, mig, tries, ver, large);
+	kunit_info(test, "faults under the VMA lock %lu (retried under mmap_lock %lu, no VMA lock given %lu); collapsed %lu",
+		   vl, vr, vn, huge);
+	kunit_info(test, "walks: referenced %lu, migrations %lu (%lu pages moved), folios verified %lu, large folios walked %lu",
+		   ref, tries, mig, ver, large);
 	/* The threads did what the case is for. */
 	KUNIT_EXPECT_GT(test, ops[OP_FORK], 0UL);
 	KUNIT_EXPECT_GT(test, words, 0UL);
