@@ -110,8 +110,8 @@ forktree: ## uml/forktree on the two bench kernels (built by make bench): fork t
 check: ## every test: checkpatch, UML suites, KASAN, Valgrind, tools/testing/vma, programs on UML, mm selftests and sysdiff against the baseline, GDB
 	@$(S)/check.sh
 
-check-smp: ## SMP x86_64 under QEMU (TCG): build smp-config (THP, per-VMA locks, lockdep, the verifier), run SUITE=glob on SMP=2 CPUs; not in make check
-	@$(S)/check-smp.sh $(if $(SMP),--smp $(SMP)) '$(SUITE)'
+check-smp: ## SMP x86_64 under QEMU (TCG): build smp-config (THP, per-VMA locks, lockdep, the verifier), run SUITE=glob on SMP=2 CPUs (KERNEL_ARGS=...); not in make check
+	@$(S)/check-smp.sh $(if $(SMP),--smp $(SMP)) '$(SUITE)' $(KERNEL_ARGS)
 
 clean: ## remove build products (keeps the prepared tree and its git history)
 	rm -rf build/host build/bench build/linux/.kunit build/linux/.kunit-kasan build/linux/.kunit-bench-on build/linux/.kunit-bench-off \

@@ -605,8 +605,8 @@ static void test_family_churn(struct kunit *test)
 	struct conc_thread *w, *k;
 	struct mm_struct *root = attach(test), *mms[CONC_MMS];
 	struct anon_space_verify before, after;
+	unsigned long base, checked, unchecked, unchecked_end, walks;
 	struct conc_family *f;
-	unsigned long base;
 	int i, n, round;
 
 	f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
@@ -644,6 +644,8 @@ static void test_family_churn(struct kunit *test)
 		prandom_seed_state(&k[i].rnd, conc_seed * 1000 + 100 + i);
 	}
 	anon_space_verify_totals(&before);
+	walks = anon_space_rmap_walks();
+	checked = anon_space_rmap_checks(&unchecked);
 
 	for (round = 0; round < CONC_ROUNDS; round++) {
 		WRITE_ONCE(f->stop, false);
@@ -663,6 +665,13 @@ static void test_family_churn(struct kunit *test)
 		kunit_info(test, "round %d: %d mms", round, n);
 	}
 	conc_report(test, w, k);
+	/* With ANON_SPACE_RMAP the kernel's own walks went through the space. */
+	walks = anon_space_rmap_walks() - walks;
+	checked = anon_space_rmap_checks(&unchecked_end) - checked;
+	kunit_info(test, "kernel walks through the space %lu, cross-checked %lu (unchecked %lu)",
+		   walks, checked, unchecked_end - unchecked);
+	if (IS_ENABLED(CONFIG_ANON_SPACE_RMAP))
+		KUNIT_EXPECT_GT(test, checked, 0UL);
 	anon_space_verify_totals(&after);
 	KUNIT_EXPECT_EQ(test, after.mismatches, before.mismatches);
 	KUNIT_EXPECT_EQ(test, after.overflows, before.overflows);
