@@ -515,9 +515,10 @@ static inline void anon_mm_suite_exit(struct kunit_suite *suite)
 	if (!HAVE_VERIFY)
 		return;
 	anon_space_verify_totals(&t);
-	pr_info("# anon_space verifier totals: walks %lu mappings %lu visits %lu in_vain %lu in_vain_family %lu collisions %lu collisions_naive %lu mismatches %lu overflows %lu\n",
+	pr_info("# anon_space verifier totals: walks %lu mappings %lu visits %lu in_vain %lu in_vain_family %lu collisions %lu collisions_naive %lu collisions_large %lu mismatches %lu overflows %lu\n",
 		t.folios, t.mappings, t.visits, t.in_vain, t.in_vain_family,
-		t.collisions, t.collisions_naive, t.mismatches, t.overflows);
+		t.collisions, t.collisions_naive, t.collisions_large,
+		t.mismatches, t.overflows);
 }
 
 #endif /* _MM_TESTS_ANON_MM_KUNIT_H */

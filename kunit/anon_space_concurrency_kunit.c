@@ -673,6 +673,10 @@ static void test_family_churn(struct kunit *test)
 	if (IS_ENABLED(CONFIG_ANON_SPACE_RMAP))
 		KUNIT_EXPECT_GT(test, checked, 0UL);
 	anon_space_verify_totals(&after);
+	kunit_info(test, "verifier: walks %lu, in vain %lu, collisions %lu, of large folios %lu",
+		   after.folios - before.folios, after.in_vain - before.in_vain,
+		   after.collisions - before.collisions,
+		   after.collisions_large - before.collisions_large);
 	KUNIT_EXPECT_EQ(test, after.mismatches, before.mismatches);
 	KUNIT_EXPECT_EQ(test, after.overflows, before.overflows);
 #ifdef CONFIG_PROVE_LOCKING
