@@ -78,8 +78,7 @@ struct conc_thread {
 	struct mm_struct *mm;		/* a worker's mm */
 	/* a worker's counts */
 	unsigned long ops[NR_OPS], failed[NR_OPS];
-	long first_err;
-	int first_op;
+	long err[NR_OPS];		/* each op's first error */
 	unsigned long words, bad_words, vma_lock_faults, vma_lock_retries;
 	unsigned long vma_lock_refused;
 	unsigned long huge_done;
@@ -134,7 +133,10 @@ static void conc_set_owner(struct conc_family *f, struct mm_struct *mm,
 	spin_unlock(&f->lock);
 }
 
-/* A reference to a random mm of the table whose owner @want accepts. */
+/*
+ * A random mm of the table, with a reference; or, @orphan_only, an orphan
+ * taken out of the table for the caller to exit.
+ */
 static struct mm_struct *conc_get(struct conc_thread *t, bool orphan_only)
 {
 	struct conc_family *f = t->f;
@@ -233,10 +235,8 @@ static void conc_write(struct conc_thread *t, unsigned long addr,
 
 static void conc_fail(struct conc_thread *t, int op, long err)
 {
-	if (!t->failed[op]++ && t->first_err == 0) {
-		t->first_op = op;
-		t->first_err = err;
-	}
+	if (!t->failed[op]++)
+		t->err[op] = err;
 }
 
 /* fork(): the child joins the table; the worker goes on in it. */
@@ -447,7 +447,6 @@ static int conc_walker(void *data)
 		} else if (r < 14) {
 			conc_migrate(t, mm);
 		} else {
-			memset(&v, 0, sizeof(v));
 			ret = anon_space_verify_mm(mm, &v);
 			if (ret && !t->verify_err)
 				t->verify_err = ret;
@@ -540,7 +539,7 @@ static void conc_report(struct kunit *test, struct conc_thread *w,
 			KUNIT_EXPECT_EQ_MSG(test, w[i].failed[op], 0UL,
 					    "worker %d: %s failed %lu times, first with %ld",
 					    i, conc_op_names[op], w[i].failed[op],
-					    w[i].first_err);
+					    w[i].err[op]);
 		}
 		KUNIT_EXPECT_EQ_MSG(test, w[i].bad_words, 0UL,
 				    "worker %d read a page holding another page's word",
