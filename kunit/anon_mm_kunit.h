@@ -111,6 +111,7 @@ static inline long do_mprotect(unsigned long start, size_t len, unsigned long pr
 struct vma_range {
 	unsigned long start;	/* first index */
 	unsigned long nr;	/* number of indexes */
+	bool implicit;		/* at identity in identity mode: not recorded */
 };
 
 KUNIT_DEFINE_ACTION_WRAPPER(mmput_action, mmput, struct mm_struct *);
@@ -185,9 +186,16 @@ static inline struct vma_info vma_at(struct mm_struct *mm, unsigned long addr)
 	return info;
 }
 
+/* Does @mm's family leave its identity ranges out of the allocator? */
+static inline bool identity_mode(struct mm_struct *mm)
+{
+	return READ_ONCE(mm->anon_space->identity);
+}
+
+/* Users of @index: recorded, or implicit in identity mode. */
 static inline unsigned long users(struct mm_struct *mm, unsigned long index)
 {
-	return anon_index_users(&mm->anon_space->index, index);
+	return anon_space_users(mm, index);
 }
 
 static inline int range_cmp(const void *a, const void *b)
@@ -199,14 +207,16 @@ static inline int range_cmp(const void *a, const void *b)
 	return 0;
 }
 
-/* Number of ranges of @r covering @index. */
-static inline unsigned long cover(const struct vma_range *r, int n, unsigned long index)
+/* Number of ranges of @r covering @index; only recorded ones if @recorded. */
+static inline unsigned long cover(const struct vma_range *r, int n,
+				  unsigned long index, bool recorded)
 {
 	unsigned long c = 0;
 	int i;
 
 	for (i = 0; i < n; i++)
-		if (index >= r[i].start && index - r[i].start < r[i].nr)
+		if (index >= r[i].start && index - r[i].start < r[i].nr &&
+		    !(recorded && r[i].implicit))
 			c++;
 	return c;
 }
@@ -320,19 +330,28 @@ static inline void check_rmap(struct kunit *test, struct mm_struct **mms,
 /*
  * The allocator of the family of @mms covers each index exactly as often as
  * the purely anonymous VMAs of @mms do, and uses no other index; and the
- * family's tree holds exactly those VMAs (check_tree()).
+ * family's tree holds exactly those VMAs (check_tree()).  In identity mode
+ * (struct anon_space) the family is one mm, the allocator records exactly
+ * the VMAs not at identity, and no two VMAs share an index.
  */
 static inline void check(struct kunit *test, struct mm_struct **mms, int nr_mms)
 {
 	struct anon_index *ai = &mms[0]->anon_space->index;
 	struct anon_index_stats st;
-	unsigned long uni = 0, end = 0, idx, bad = 0;
+	unsigned long uni = 0, end = 0, idx, bad = 0, shared = 0;
 	struct vma_range *r;
+	bool identity;
 	int n = 0, i, m;
 
 	r = kunit_kcalloc(test, MAX_RANGES, sizeof(*r), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	KUNIT_ASSERT_NOT_NULL(test, mms[0]->anon_space);
+	identity = identity_mode(mms[0]);
+	if (identity) {
+		KUNIT_EXPECT_EQ(test, nr_mms, 1);
+		KUNIT_EXPECT_NULL(test, mms[0]->anon_node->parent);
+		KUNIT_EXPECT_TRUE(test, list_empty(&mms[0]->anon_node->children));
+	}
 
 	for (m = 0; m < nr_mms; m++) {
 		VMA_ITERATOR(vmi, mms[m], 0);
@@ -346,6 +365,8 @@ static inline void check(struct kunit *test, struct mm_struct **mms, int nr_mms)
 				continue;
 			r[n].start = vma->vm_pgoff;
 			r[n].nr = vma_pages(vma);
+			r[n].implicit = identity &&
+				vma->vm_pgoff == vma->vm_start >> PAGE_SHIFT;
 			n++;
 		}
 		mmap_read_unlock(mms[m]);
@@ -358,21 +379,28 @@ static inline void check(struct kunit *test, struct mm_struct **mms, int nr_mms)
 
 		for (idx = r[i].start ? r[i].start - 1 : 0; idx <= last; idx++) {
 			unsigned long got = anon_index_users(ai, idx);
-			unsigned long want = cover(r, n, idx);
+			unsigned long want = cover(r, n, idx, true);
 
 			if (got != want && !bad++)
 				KUNIT_FAIL(test, "index %#lx: %lu users, %lu VMAs",
 					   idx, got, want);
+			if (identity && cover(r, n, idx, false) > 1 &&
+			    !shared++)
+				KUNIT_FAIL(test, "index %#lx: %lu VMAs in identity mode",
+					   idx, cover(r, n, idx, false));
 		}
 	}
 	KUNIT_EXPECT_EQ(test, bad, 0UL);
+	KUNIT_EXPECT_EQ(test, shared, 0UL);
 
-	/* Size of the union of the ranges. */
+	/* Size of the union of the recorded ranges. */
 	sort(r, n, sizeof(*r), range_cmp, NULL);
 	for (i = 0; i < n; i++) {
 		unsigned long s = max(r[i].start, end);
 		unsigned long e = r[i].start + r[i].nr;
 
+		if (r[i].implicit)
+			continue;
 		if (e > s)
 			uni += e - s;
 		end = max(end, e);

@@ -259,6 +259,10 @@ static struct anon_space_verify linus_reused(struct kunit *test,
 
 	/* The test's own space: its one page sits at its identity index. */
 	KUNIT_ASSERT_NOT_NULL(test, mm->anon_space);
+	/* The policy places every range: none may stay implicit. */
+	mmap_write_lock(mm);
+	KUNIT_ASSERT_EQ(test, anon_space_end_identity(mm), 0);
+	mmap_write_unlock(mm);
 	anon_index_set_policy(&mm->anon_space->index, policy);
 	KUNIT_ASSERT_EQ(test, mm->anon_space->index.policy, policy);
 	need_pages(test);

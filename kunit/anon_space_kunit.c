@@ -264,8 +264,7 @@ static void test_clone_vm_shares_mm(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, mm->anon_space, t.space);
 	KUNIT_EXPECT_EQ(test, users(t.space), 1U);
 	/* The thread's mapping is the mm's, its range in the space. */
-	KUNIT_EXPECT_EQ(test, anon_index_users(&t.space->index,
-					       t.addr >> PAGE_SHIFT), 1UL);
+	KUNIT_EXPECT_EQ(test, anon_space_users(mm, t.addr >> PAGE_SHIFT), 1UL);
 	mmap_read_lock(mm);
 	KUNIT_EXPECT_NOT_NULL(test, vma_lookup(mm, t.addr));
 	mmap_read_unlock(mm);

@@ -444,6 +444,10 @@ static void test_exit_releases(struct kunit *test)
 
 	map_at(test, x, 4);
 	fault(test, x, 2);
+	/* As the fork will: the allocator records every range from now on. */
+	mmap_write_lock(mm);
+	KUNIT_ASSERT_EQ(test, anon_space_end_identity(mm), 0);
+	mmap_write_unlock(mm);
 	anon_index_stats(&mm->anon_space->index, &before);
 	child = fork_mm(test, mm);
 	both[0] = mm;
@@ -538,6 +542,114 @@ static void test_new_vma_in_no_tree(struct kunit *test)
 #endif
 }
 
+/* Identity mode, with @recorded indexes in the allocator (the moved stack). */
+static void expect_identity_mode(struct kunit *test, struct mm_struct *mm,
+				 unsigned long recorded)
+{
+	struct anon_index_stats st;
+
+	KUNIT_EXPECT_TRUE(test, identity_mode(mm));
+	anon_index_stats(&mm->anon_space->index, &st);
+	KUNIT_EXPECT_EQ(test, st.nr_used, recorded);
+}
+
+/*
+ * A family of one mm whose VMAs sit at their identity index leaves them
+ * out of its allocator (identity mode, struct anon_space): a mapping,
+ * faults, a partial munmap, growth in place and the move of a VMA without
+ * pages keep every VMA at identity and record nothing.  A move of pages
+ * ends the mode, since the pages keep indexes away from their identity:
+ * from then on the allocator records every range.
+ */
+static void test_identity_mode(struct kunit *test)
+{
+	struct mm_struct *mm = attach(test);
+	unsigned long base = free_area(test, 512), x = base + NPAGES(16);
+	unsigned long y = base + NPAGES(128), z = base + NPAGES(256);
+
+	if (!HAVE_MREMAP)
+		kunit_skip(test, "sys_mremap() not callable here");
+	check1(test, mm);
+	expect_identity_mode(test, mm, 0);
+	map_at(test, x, 8);
+	fault(test, x, 4);
+	KUNIT_EXPECT_EQ(test, vm_munmap(x + NPAGES(6), NPAGES(2)), 0);
+	KUNIT_ASSERT_EQ(test, do_mremap(x, NPAGES(6), NPAGES(8), 0, 0), (long)x);
+	map_at(test, y, 4);
+	KUNIT_ASSERT_EQ(test, do_mremap(y, NPAGES(4), NPAGES(4),
+					MREMAP_MAYMOVE | MREMAP_FIXED, z),
+			(long)z);
+	KUNIT_EXPECT_EQ(test, vma_at(mm, x).end, x + NPAGES(8));
+	KUNIT_EXPECT_EQ(test, vma_at(mm, x).pgoff, x >> PAGE_SHIFT);
+	KUNIT_EXPECT_EQ(test, vma_at(mm, z).pgoff, z >> PAGE_SHIFT);
+	KUNIT_EXPECT_EQ(test, users(mm, (x >> PAGE_SHIFT) + 7), 1UL);
+	KUNIT_EXPECT_EQ(test, users(mm, y >> PAGE_SHIFT), 0UL);
+	expect_identity_mode(test, mm, 0);
+	check1(test, mm);
+
+	/* The pages of x move to y with their indexes. */
+	KUNIT_ASSERT_EQ(test, do_mremap(x, NPAGES(8), NPAGES(8),
+					MREMAP_MAYMOVE | MREMAP_FIXED, y),
+			(long)y);
+	KUNIT_EXPECT_FALSE(test, identity_mode(mm));
+	KUNIT_EXPECT_EQ(test, vma_at(mm, y).pgoff, x >> PAGE_SHIFT);
+	KUNIT_EXPECT_EQ(test, anon_index_users(&mm->anon_space->index,
+					       x >> PAGE_SHIFT), 1UL);
+	KUNIT_EXPECT_EQ(test, anon_index_users(&mm->anon_space->index,
+					       z >> PAGE_SHIFT), 1UL);
+	check1(test, mm);
+}
+
+/*
+ * exec() moves the new stack down with its pages and their indexes
+ * (relocate_vma_down()): the stack leaves its identity, so the allocator
+ * records its range.  A mapping later put where the stack was, whose
+ * identity indexes are the stack's, ends identity mode and gets another
+ * range: no index is shared.
+ */
+static void test_identity_stack_moved(struct kunit *test)
+{
+#if BUILTIN_TEST
+	struct mm_struct *mm = attach(test);
+	unsigned long base = free_area(test, 256), s = base + NPAGES(128);
+	unsigned long shift = NPAGES(64);
+	struct vm_area_struct *vma;
+	struct anon_space_verify res;
+	struct vma_info v;
+	int err = -ENOENT;
+
+	map_at(test, s, 8);
+	fault(test, s, 8);
+	expect_identity_mode(test, mm, 0);
+	mmap_write_lock(mm);
+	vma = vma_lookup(mm, s);
+	if (vma)
+		err = relocate_vma_down(vma, shift);
+	mmap_write_unlock(mm);
+	KUNIT_ASSERT_EQ(test, err, 0);
+
+	v = vma_at(mm, s - shift);
+	KUNIT_ASSERT_TRUE(test, v.found);
+	KUNIT_EXPECT_EQ(test, v.end, s - shift + NPAGES(8));
+	KUNIT_EXPECT_EQ(test, v.pgoff, s >> PAGE_SHIFT);
+	expect_identity_mode(test, mm, 8);
+	check1(test, mm);
+
+	map_at(test, s, 4);
+	KUNIT_EXPECT_FALSE(test, identity_mode(mm));
+	v = vma_at(mm, s);
+	/* Clear of the stack's range [s >> PAGE_SHIFT, + 8). */
+	KUNIT_EXPECT_TRUE(test, v.pgoff + 4 <= (s >> PAGE_SHIFT) ||
+			  v.pgoff >= (s >> PAGE_SHIFT) + 8);
+	fault(test, s, 4);
+	check1(test, mm);
+	res = verify(test, mm);
+	KUNIT_EXPECT_EQ(test, res.collisions, 0UL);
+#else
+	kunit_skip(test, "relocate_vma_down() not exported");
+#endif
+}
+
 static struct kunit_case anon_vma_index_test_cases[] = {
 	KUNIT_CASE(test_mmap_identity),
 	KUNIT_CASE(test_adjacent_mmaps_merge),
@@ -556,6 +668,8 @@ static struct kunit_case anon_vma_index_test_cases[] = {
 	KUNIT_CASE(test_exit_releases),
 	KUNIT_CASE(test_new_vma_in_no_tree),
 	KUNIT_CASE(test_map_fixed_over_anon_merges),
+	KUNIT_CASE(test_identity_mode),
+	KUNIT_CASE(test_identity_stack_moved),
 	{}
 };
 
