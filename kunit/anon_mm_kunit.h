@@ -238,8 +238,9 @@ static inline unsigned long subtree_last(struct rb_node *node)
 }
 
 /*
- * @mm's node's tree holds exactly the purely anonymous VMAs of @mm, each
- * once and under its current range.
+ * @mm's node's tree holds the purely anonymous VMAs of @mm that may have
+ * pages (every one with an anon_vma), each once and under its current
+ * range, and nothing else.
  */
 static inline void check_mm_tree(struct kunit *test, struct mm_struct *mm)
 {
@@ -261,11 +262,21 @@ static inline void check_mm_tree(struct kunit *test, struct mm_struct *mm)
 	mapping = &mm->anon_node->mapping;
 	root = &mapping->i_mmap;
 	i_mmap_lock_read(mapping);
-	/* Every VMA of the mm is in the tree, found by its own range. */
+	/*
+	 * Every VMA of the mm that has an anon_vma is in the tree, found by
+	 * its own range, and so is every VMA marked in it; one without an
+	 * anon_vma may be (it was merged or split off one in the tree).
+	 */
 	for_each_vma(vmi, vma) {
 		bool found = false;
 
 		if (!anon_space_vma(vma))
+			continue;
+		if (vma->anon_vma)
+			KUNIT_EXPECT_FALSE_MSG(test, RB_EMPTY_NODE(&vma->shared.rb),
+					       "vma [%lx, %lx) has an anon_vma, not in tree",
+					       vma->vm_start, vma->vm_end);
+		if (RB_EMPTY_NODE(&vma->shared.rb))
 			continue;
 		nr_vmas++;
 		vma_interval_tree_foreach(t, root, vma->vm_pgoff,
