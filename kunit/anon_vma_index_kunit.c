@@ -568,8 +568,10 @@ static void expect_identity_mode(struct kunit *test, struct mm_struct *mm,
  * out of its allocator (identity mode, struct anon_space): a mapping,
  * faults, a partial munmap, growth in place and the move of a VMA without
  * pages keep every VMA at identity and record nothing.  A move of pages
- * ends the mode, since the pages keep indexes away from their identity:
- * from then on the allocator records every range.
+ * keeps their indexes, so the moved VMA's range is recorded, and given
+ * back when it moves home.  A mapping where the moved VMA was, whose
+ * identity indexes are the moved VMA's, ends the mode: from then on the
+ * allocator records every range, and no index is shared.
  */
 static void test_identity_mode(struct kunit *test)
 {
@@ -597,16 +599,130 @@ static void test_identity_mode(struct kunit *test)
 	expect_identity_mode(test, mm, 0);
 	check1(test, mm);
 
-	/* The pages of x move to y with their indexes. */
+	/* The pages of x move to y with their indexes: y is recorded. */
 	KUNIT_ASSERT_EQ(test, do_mremap(x, NPAGES(8), NPAGES(8),
 					MREMAP_MAYMOVE | MREMAP_FIXED, y),
 			(long)y);
-	KUNIT_EXPECT_FALSE(test, identity_mode(mm));
 	KUNIT_EXPECT_EQ(test, vma_at(mm, y).pgoff, x >> PAGE_SHIFT);
+	expect_identity_mode(test, mm, 8);
+	KUNIT_EXPECT_EQ(test, anon_index_users(&mm->anon_space->index,
+					       x >> PAGE_SHIFT), 1UL);
+	check1(test, mm);
+	/* Home again, at identity: nothing recorded. */
+	KUNIT_ASSERT_EQ(test, do_mremap(y, NPAGES(8), NPAGES(8),
+					MREMAP_MAYMOVE | MREMAP_FIXED, x),
+			(long)x);
+	KUNIT_EXPECT_EQ(test, vma_at(mm, x).pgoff, x >> PAGE_SHIFT);
+	expect_identity_mode(test, mm, 0);
+	check1(test, mm);
+	/* Away and growing: the range and the indexes after it recorded. */
+	KUNIT_ASSERT_EQ(test, do_mremap(x, NPAGES(8), NPAGES(12),
+					MREMAP_MAYMOVE | MREMAP_FIXED, y),
+			(long)y);
+	KUNIT_EXPECT_EQ(test, vma_at(mm, y).end, y + NPAGES(12));
+	expect_identity_mode(test, mm, 12);
+	check1(test, mm);
+
+	/* x's identity indexes are y's now: a mapping there goes elsewhere. */
+	map_at(test, x, 4);
+	KUNIT_EXPECT_FALSE(test, identity_mode(mm));
+	KUNIT_EXPECT_NE(test, vma_at(mm, x).pgoff, x >> PAGE_SHIFT);
 	KUNIT_EXPECT_EQ(test, anon_index_users(&mm->anon_space->index,
 					       x >> PAGE_SHIFT), 1UL);
 	KUNIT_EXPECT_EQ(test, anon_index_users(&mm->anon_space->index,
 					       z >> PAGE_SHIFT), 1UL);
+	fault(test, x, 4);
+	fault(test, y, 12);
+	check1(test, mm);
+	if (HAVE_VERIFY)
+		KUNIT_EXPECT_EQ(test, verify(test, mm).collisions, 0UL);
+}
+
+/* A mapping of 2 pages at @addr that merges with no neighbour, faulted. */
+static void map_apart(struct kunit *test, unsigned long addr)
+{
+	KUNIT_ASSERT_EQ(test, vm_mmap(NULL, addr, NPAGES(2),
+				      PROT_READ | PROT_WRITE,
+				      MAP_PRIVATE | MAP_ANONYMOUS |
+				      MAP_NORESERVE | MAP_FIXED_NOREPLACE, 0),
+			addr);
+	fault(test, addr, 2);
+}
+
+/*
+ * In identity mode, a move that grows into indexes a VMA at identity uses
+ * (x's neighbour w, at identity, holds the indexes after x's) cannot
+ * record them: the mode ends, and the growth shares them as outside it,
+ * counted as overlap.
+ */
+static void test_identity_move_grow_over_neighbour(struct kunit *test)
+{
+	struct mm_struct *mm = attach(test);
+	unsigned long base = free_area(test, 128), x = base + NPAGES(16);
+	unsigned long w = x + NPAGES(4), y = base + NPAGES(64), before;
+
+	if (!HAVE_MREMAP)
+		kunit_skip(test, "sys_mremap() not callable here");
+	map_at(test, x, 4);
+	fault(test, x, 4);
+	map_apart(test, w);
+	expect_identity_mode(test, mm, 0);
+	before = overlaps(mm);
+	KUNIT_ASSERT_EQ(test, do_mremap(x, NPAGES(4), NPAGES(8),
+					MREMAP_MAYMOVE | MREMAP_FIXED, y),
+			(long)y);
+	KUNIT_EXPECT_FALSE(test, identity_mode(mm));
+	KUNIT_EXPECT_EQ(test, overlaps(mm) - before, 2UL);
+	check1(test, mm);
+}
+
+/*
+ * In identity mode, a new mapping right after a moved VMA continues its
+ * range only if no VMA at identity uses those indexes (w, the moved VMA's
+ * old neighbour, does): else it takes its identity index.
+ */
+static void test_identity_neighbour_of_moved(struct kunit *test)
+{
+	struct mm_struct *mm = attach(test);
+	unsigned long base = free_area(test, 128), x = base + NPAGES(16);
+	unsigned long w = x + NPAGES(4), y = base + NPAGES(64);
+
+	if (!HAVE_MREMAP)
+		kunit_skip(test, "sys_mremap() not callable here");
+	map_at(test, x, 4);
+	fault(test, x, 4);
+	map_apart(test, w);
+	KUNIT_ASSERT_EQ(test, do_mremap(x, NPAGES(4), NPAGES(4),
+					MREMAP_MAYMOVE | MREMAP_FIXED, y),
+			(long)y);
+	expect_identity_mode(test, mm, 4);
+	map_at(test, y + NPAGES(4), 2);
+	KUNIT_EXPECT_EQ(test, vma_at(mm, y + NPAGES(4)).pgoff,
+			(y >> PAGE_SHIFT) + 4);
+	KUNIT_EXPECT_EQ(test, vma_at(mm, y).end, y + NPAGES(4));
+	expect_identity_mode(test, mm, 4);
+	check1(test, mm);
+}
+
+/* MREMAP_DONTUNMAP ends identity mode: the old VMA takes a fresh range. */
+static void test_identity_dontunmap(struct kunit *test)
+{
+	struct mm_struct *mm = attach(test);
+	unsigned long base = free_area(test, 128), x = base + NPAGES(16);
+	unsigned long y = base + NPAGES(64);
+
+	if (!HAVE_MREMAP)
+		kunit_skip(test, "sys_mremap() not callable here");
+	map_at(test, x, 4);
+	fault(test, x, 4);
+	expect_identity_mode(test, mm, 0);
+	KUNIT_ASSERT_EQ(test, do_mremap(x, NPAGES(4), NPAGES(4),
+					MREMAP_MAYMOVE | MREMAP_FIXED |
+					MREMAP_DONTUNMAP, y),
+			(long)y);
+	KUNIT_EXPECT_FALSE(test, identity_mode(mm));
+	KUNIT_EXPECT_EQ(test, vma_at(mm, y).pgoff, x >> PAGE_SHIFT);
+	KUNIT_EXPECT_NE(test, vma_at(mm, x).pgoff, x >> PAGE_SHIFT);
 	check1(test, mm);
 }
 
@@ -679,6 +795,9 @@ static struct kunit_case anon_vma_index_test_cases[] = {
 	KUNIT_CASE(test_new_vma_in_no_tree),
 	KUNIT_CASE(test_map_fixed_over_anon_merges),
 	KUNIT_CASE(test_identity_mode),
+	KUNIT_CASE(test_identity_dontunmap),
+	KUNIT_CASE(test_identity_move_grow_over_neighbour),
+	KUNIT_CASE(test_identity_neighbour_of_moved),
 	KUNIT_CASE(test_identity_stack_moved),
 	{}
 };
