@@ -12,7 +12,10 @@
  * A move goes back and forth between two fixed addresses (MREMAP_FIXED),
  * so every call moves the same faulted pages the same distance.  A round
  * times 16 calls; the median and the minimum over the rounds of the time
- * per call are printed, in nanoseconds.
+ * per call are printed, in nanoseconds.  bench_page_fault (will-it-scale's
+ * page_fault1: map, write every page, unmap; per page) and bench_brk
+ * (brk1: grow a brk-style VMA by a page and shrink it back) time the other
+ * paths the series touches.
  *
  * The vmas_* cases run a few workloads and print the VMAs they leave
  * ("# vmas: ..."), for the same side-by-side comparison.
@@ -210,6 +213,94 @@ static void bench_mmap_munmap(struct kunit *test)
 	report(test, "mmap_munmap", *pages, ns, n);
 	/* What was timed: each mapping went away again. */
 	expect_mapped(test, addr, len, false);
+}
+
+static const unsigned long fault_pages[] = { 1, 16, 256 };
+
+KUNIT_ARRAY_PARAM(fault_pages, fault_pages, pages_to_desc);
+
+/*
+ * will-it-scale's page_fault1 in the kernel: map @pages of anonymous
+ * memory, write a byte to each page (a fault allocating it; the first one
+ * also gives the VMA its anon_vma, and with the series puts it into its
+ * mm's tree) and unmap it; ns per page.
+ */
+static void bench_page_fault(struct kunit *test)
+{
+	const unsigned long *pages = test->param_value;
+	unsigned long len = NPAGES(*pages), addr = 0;
+	unsigned int r, n = bench_rounds;
+	u64 *ns;
+
+	ns = kunit_kcalloc(test, n, sizeof(*ns), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ns);
+	free_area(test, PAGE_SIZE);
+	for (r = 0; r < n; r++) {
+		u64 t0 = ktime_get_ns();
+		unsigned int k;
+
+		for (k = 0; k < BENCH_BATCH; k++) {
+			addr = vm_mmap(NULL, 0, len, PROT_READ | PROT_WRITE,
+				       MAP_PRIVATE | MAP_ANONYMOUS, 0);
+			if (IS_ERR_VALUE(addr))
+				break;
+			touch(test, addr, *pages, 1);
+			vm_munmap(addr, len);
+		}
+		ns[r] = div_u64(ktime_get_ns() - t0, BENCH_BATCH * *pages);
+		KUNIT_ASSERT_EQ(test, k, BENCH_BATCH);
+	}
+	report(test, "page_fault", *pages, ns, n);
+	/* What was timed, once more: every page written, then gone. */
+	addr = vm_mmap(NULL, 0, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(addr));
+	touch(test, addr, *pages, 7);
+	expect_byte(test, addr, 7);
+	expect_byte(test, addr + len - PAGE_SIZE, 7);
+	KUNIT_EXPECT_EQ(test, vm_munmap(addr, len), 0);
+	expect_mapped(test, addr, len, false);
+}
+
+/*
+ * will-it-scale's brk1 in the kernel: a brk-style mapping (vm_brk_flags(),
+ * do_brk_flags() as brk() uses it) grows by a page over its end, which
+ * expands the VMA, and shrinks back (munmap of that page); ns per pair.
+ */
+static void bench_brk(struct kunit *test)
+{
+	unsigned long base, end;
+	unsigned int r, n = bench_rounds;
+	u64 *ns;
+
+	ns = kunit_kcalloc(test, n, sizeof(*ns), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ns);
+	base = free_area(test, NPAGES(64)) + NPAGES(16);
+	end = base + NPAGES(4);
+	KUNIT_ASSERT_EQ(test, vm_brk_flags(base, NPAGES(4), 0), 0);
+	touch(test, base, 4, 3);
+	/* The growth expands the VMA, as brk()'s does. */
+	KUNIT_ASSERT_EQ(test, vm_brk_flags(end, PAGE_SIZE, 0), 0);
+	expect_mapped(test, base, NPAGES(5), true);
+	KUNIT_ASSERT_EQ(test, vm_munmap(end, PAGE_SIZE), 0);
+	for (r = 0; r < n; r++) {
+		u64 t0 = ktime_get_ns();
+		unsigned int k;
+
+		for (k = 0; k < BENCH_BATCH; k++) {
+			if (vm_brk_flags(end, PAGE_SIZE, 0))
+				break;
+			vm_munmap(end, PAGE_SIZE);
+		}
+		ns[r] = div_u64(ktime_get_ns() - t0, BENCH_BATCH);
+		KUNIT_ASSERT_EQ(test, k, BENCH_BATCH);
+	}
+	report(test, "brk", 1, ns, n);
+	/* What was timed: the grown page went again, the VMA is as it was. */
+	expect_mapped(test, base, NPAGES(4), true);
+	expect_mapped(test, end, PAGE_SIZE, false);
+	expect_byte(test, base + NPAGES(3), 3);
+	KUNIT_EXPECT_EQ(test, vm_munmap(base, NPAGES(4)), 0);
 }
 
 /*
@@ -599,6 +690,8 @@ static void bench_rmap_cow(struct kunit *test)
 static struct kunit_case mremap_bench_cases[] = {
 	KUNIT_CASE_PARAM(bench_mremap_move, bench_pages_gen_params),
 	KUNIT_CASE_PARAM(bench_mmap_munmap, bench_pages_gen_params),
+	KUNIT_CASE_PARAM(bench_page_fault, fault_pages_gen_params),
+	KUNIT_CASE(bench_brk),
 	KUNIT_CASE(vmas_map_fixed_overwrite),
 	KUNIT_CASE(vmas_move_then_neighbour),
 	KUNIT_CASE(vmas_fork_then_map),

@@ -4,7 +4,8 @@
 # CONFIG_ANON_SPACE_RMAP=y (the feature as it is used) and one without
 # (mainline's anon_vma reverse map), and print side by side:
 #  - the mremap_bench suite on each (directly, as 'make kunit' does):
-#    mremap() and mmap() timings, reverse map walks of the same folios in
+#    mremap(), mmap(), page fault (page_fault1) and brk (brk1) timings,
+#    reverse map walks of the same folios in
 #    a forked family (ns per folio_referenced() and per whole rmap_walk(),
 #    VMAs visited and mapping per walk), and the VMAs a few workloads leave;
 #  - uml/swapbench booted as init on each (mem=128M, swap on a host file as
