@@ -186,15 +186,17 @@ static void bench_mremap_move(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vm_munmap(from, len), 0);
 }
 
-static void bench_mmap_munmap(struct kunit *test)
+/*
+ * Time @n rounds of BENCH_BATCH anonymous mmap()s of @pages pages, each
+ * unmapped again, after a byte is written to each page if @write; ns per
+ * call, or per page written.  Returns the last mapping's address.
+ */
+static unsigned long time_mmap_cycles(struct kunit *test, unsigned long pages,
+				      bool write, u64 *ns, unsigned int n)
 {
-	const unsigned long *pages = test->param_value;
-	unsigned long len = NPAGES(*pages), addr;
-	unsigned int r, n = bench_rounds;
-	u64 *ns;
+	unsigned long len = NPAGES(pages), addr = 0;
+	unsigned int r;
 
-	ns = kunit_kcalloc(test, n, sizeof(*ns), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, ns);
 	free_area(test, PAGE_SIZE);
 	for (r = 0; r < n; r++) {
 		u64 t0 = ktime_get_ns();
@@ -205,11 +207,27 @@ static void bench_mmap_munmap(struct kunit *test)
 				       MAP_PRIVATE | MAP_ANONYMOUS, 0);
 			if (IS_ERR_VALUE(addr))
 				break;
+			if (write)
+				touch(test, addr, pages, 1);
 			vm_munmap(addr, len);
 		}
-		ns[r] = div_u64(ktime_get_ns() - t0, BENCH_BATCH);
+		ns[r] = div_u64(ktime_get_ns() - t0,
+				BENCH_BATCH * (write ? pages : 1));
 		KUNIT_ASSERT_EQ(test, k, BENCH_BATCH);
 	}
+	return addr;
+}
+
+static void bench_mmap_munmap(struct kunit *test)
+{
+	const unsigned long *pages = test->param_value;
+	unsigned long len = NPAGES(*pages), addr;
+	unsigned int n = bench_rounds;
+	u64 *ns;
+
+	ns = kunit_kcalloc(test, n, sizeof(*ns), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ns);
+	addr = time_mmap_cycles(test, *pages, false, ns, n);
 	report(test, "mmap_munmap", *pages, ns, n);
 	/* What was timed: each mapping went away again. */
 	expect_mapped(test, addr, len, false);
@@ -228,28 +246,13 @@ KUNIT_ARRAY_PARAM(fault_pages, fault_pages, pages_to_desc);
 static void bench_page_fault(struct kunit *test)
 {
 	const unsigned long *pages = test->param_value;
-	unsigned long len = NPAGES(*pages), addr = 0;
-	unsigned int r, n = bench_rounds;
+	unsigned long len = NPAGES(*pages), addr;
+	unsigned int n = bench_rounds;
 	u64 *ns;
 
 	ns = kunit_kcalloc(test, n, sizeof(*ns), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, ns);
-	free_area(test, PAGE_SIZE);
-	for (r = 0; r < n; r++) {
-		u64 t0 = ktime_get_ns();
-		unsigned int k;
-
-		for (k = 0; k < BENCH_BATCH; k++) {
-			addr = vm_mmap(NULL, 0, len, PROT_READ | PROT_WRITE,
-				       MAP_PRIVATE | MAP_ANONYMOUS, 0);
-			if (IS_ERR_VALUE(addr))
-				break;
-			touch(test, addr, *pages, 1);
-			vm_munmap(addr, len);
-		}
-		ns[r] = div_u64(ktime_get_ns() - t0, BENCH_BATCH * *pages);
-		KUNIT_ASSERT_EQ(test, k, BENCH_BATCH);
-	}
+	time_mmap_cycles(test, *pages, true, ns, n);
 	report(test, "page_fault", *pages, ns, n);
 	/* What was timed, once more: every page written, then gone. */
 	addr = vm_mmap(NULL, 0, len, PROT_READ | PROT_WRITE,
