@@ -441,14 +441,14 @@ static void test_cover_overlaps(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, alloc_id(ai, 4, 16, &b), 0);
 	/* [10, 14) cannot grow by 4 in place: 16 and 17 are b's. */
 	KUNIT_EXPECT_EQ(test, anon_index_grow_end(ai, a, 4, 4), -EBUSY);
-	KUNIT_ASSERT_EQ(test, anon_index_cover(ai, a + 4, 4), 0);
+	KUNIT_ASSERT_EQ(test, anon_index_cover(ai, a + 4, 4, NULL), 0);
 	expect_users(test, ai, 14, 2, 1);
 	expect_users(test, ai, 16, 2, 2);
 	expect_users(test, ai, 18, 2, 1);
 	KUNIT_EXPECT_EQ(test, stats(ai).nr_overlap, 2);
 	KUNIT_EXPECT_EQ(test, stats(ai).nr_used, 10);
-	KUNIT_EXPECT_EQ(test, anon_index_cover(ai, LIMIT, 2), -EINVAL);
-	KUNIT_EXPECT_EQ(test, anon_index_cover(ai, 0, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, anon_index_cover(ai, LIMIT, 2, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, anon_index_cover(ai, 0, 0, NULL), -EINVAL);
 
 	/* Each user releases what it holds; b's indexes outlive a's. */
 	KUNIT_EXPECT_EQ(test, anon_index_release(ai, a, 8), 0);
@@ -457,6 +457,43 @@ static void test_cover_overlaps(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, anon_index_release(ai, b, 4), 0);
 	KUNIT_EXPECT_EQ(test, stats(ai).nr_used, 0);
 	KUNIT_EXPECT_EQ(test, stats(ai).nr_segments, 0);
+}
+
+/*
+ * A cover whose growth then failed is undone: users and every counter,
+ * the overlap included, are as before it.
+ */
+static void test_uncover_restores(struct kunit *test)
+{
+	struct anon_index *ai = ai_new(test, ID_END, LIMIT, ANON_INDEX_SPACE);
+	struct anon_index_stats before;
+	unsigned long a, b, c, overlap = 0;
+
+	KUNIT_ASSERT_EQ(test, alloc_id(ai, 4, 10, &a), 0);
+	KUNIT_ASSERT_EQ(test, alloc_id(ai, 4, 16, &b), 0);
+	KUNIT_ASSERT_EQ(test, anon_index_cover(ai, a + 4, 4, &overlap), 0);
+	KUNIT_EXPECT_EQ(test, overlap, 2);
+	/* A second, kept cover: its overlap stays counted. */
+	KUNIT_ASSERT_EQ(test, alloc_id(ai, 2, 22, &c), 0);
+	KUNIT_ASSERT_EQ(test, anon_index_cover(ai, c + 2, 1, NULL), 0);
+	before = stats(ai);
+	KUNIT_EXPECT_EQ(test, before.nr_overlap, 2);
+
+	KUNIT_ASSERT_EQ(test, anon_index_cover(ai, b + 4, 4, &overlap), 0);
+	KUNIT_EXPECT_EQ(test, overlap, 2);
+	KUNIT_EXPECT_EQ(test, stats(ai).nr_overlap, 4);
+	KUNIT_EXPECT_EQ(test, anon_index_uncover(ai, b + 4, 4, overlap), 0);
+	KUNIT_EXPECT_EQ(test, stats(ai).nr_overlap, before.nr_overlap);
+	KUNIT_EXPECT_EQ(test, stats(ai).nr_used, before.nr_used);
+	KUNIT_EXPECT_EQ(test, stats(ai).nr_segments, before.nr_segments);
+	expect_users(test, ai, 20, 2, 0);
+	expect_users(test, ai, 22, 3, 1);
+	expect_users(test, ai, 25, 1, 0);
+	/* Not a cover's undo: a free index, more overlap than counted. */
+	KUNIT_EXPECT_EQ(test, anon_index_uncover(ai, 30, 2, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, anon_index_uncover(ai, a, 4, 9), -EINVAL);
+	KUNIT_EXPECT_EQ(test, anon_index_uncover(ai, a, 4, 3), -EINVAL);
+	KUNIT_EXPECT_EQ(test, stats(ai).nr_overlap, before.nr_overlap);
 }
 
 static void test_linus_mremap_space(struct kunit *test)
@@ -855,6 +892,7 @@ static struct kunit_case anon_index_test_cases[] = {
 	KUNIT_CASE(test_share_across_segments),
 	KUNIT_CASE(test_release_shrinks),
 	KUNIT_CASE(test_cover_overlaps),
+	KUNIT_CASE(test_uncover_restores),
 	KUNIT_CASE(test_linus_mremap_space),
 	KUNIT_CASE(test_linus_mremap_naive),
 	KUNIT_CASE(test_stats),

@@ -375,6 +375,22 @@ static void test_mprotect_split_middle(struct kunit *test)
 	check1(test, mm);
 }
 
+#if BUILTIN_TEST
+/* expand_downwards() of @mm's VMA at @s down to @addr. */
+static int grow_down(struct mm_struct *mm, unsigned long s, unsigned long addr)
+{
+	struct vm_area_struct *vma;
+	int err = -ENOENT;
+
+	mmap_write_lock(mm);
+	vma = vma_lookup(mm, s);
+	if (vma && (vma->vm_flags & VM_GROWSDOWN))
+		err = expand_downwards(vma, addr);
+	mmap_write_unlock(mm);
+	return err;
+}
+#endif
+
 /*
  * A stack-like VMA grows down in place (expand_downwards(), as a fault
  * below it does): its range grows at its start and its key in the tree
@@ -387,9 +403,7 @@ static void test_stack_grows_down(struct kunit *test)
 	/* Far above whatever is below: expand_downwards() keeps a gap. */
 	unsigned long base = free_area(test, 1024), s = base + NPAGES(512);
 	unsigned long ps = s >> PAGE_SHIFT, ret;
-	struct vm_area_struct *vma;
 	struct vma_info v;
-	int err = -ENOENT;
 
 	ret = vm_mmap(NULL, s, NPAGES(4), PROT_READ | PROT_WRITE,
 		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_GROWSDOWN |
@@ -397,13 +411,7 @@ static void test_stack_grows_down(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, ret, s);
 	fault(test, s, 4);
 	check1(test, mm);
-
-	mmap_write_lock(mm);
-	vma = vma_lookup(mm, s);
-	if (vma && (vma->vm_flags & VM_GROWSDOWN))
-		err = expand_downwards(vma, s - NPAGES(4));
-	mmap_write_unlock(mm);
-	KUNIT_ASSERT_EQ(test, err, 0);
+	KUNIT_ASSERT_EQ(test, grow_down(mm, s, s - NPAGES(4)), 0);
 
 	v = vma_at(mm, s - NPAGES(4));
 	KUNIT_ASSERT_TRUE(test, v.found);
@@ -413,6 +421,54 @@ static void test_stack_grows_down(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, users(mm, ps - 4), 1UL);
 	fault(test, s - NPAGES(4), 8);
 	check1(test, mm);
+#else
+	kunit_skip(test, "expand_downwards() not exported");
+#endif
+}
+
+/*
+ * A stack growth that shares used indexes (counted as overlap) and then
+ * fails (RLIMIT_STACK) leaves the allocator as it was, the overlap count
+ * included; the same growth allowed counts it.
+ */
+static void test_stack_growth_refused(struct kunit *test)
+{
+#if BUILTIN_TEST
+	struct mm_struct *mm = attach(test), *mms[2] = { mm };
+	unsigned long base = free_area(test, 1024), s = base + NPAGES(512);
+	struct rlimit *rlim = &current->signal->rlim[RLIMIT_STACK];
+	unsigned long ps, ret, saved, before;
+	int err;
+
+	ret = vm_mmap(NULL, s, NPAGES(4), PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_GROWSDOWN |
+		      MAP_FIXED_NOREPLACE, 0);
+	KUNIT_ASSERT_EQ(test, ret, s);
+	fault(test, s, 4);
+	ps = vma_at(mm, s).pgoff;
+	/* The child's stack takes the two indexes below the shared range. */
+	mms[1] = fork_mm(test, mm);
+	KUNIT_ASSERT_EQ(test, grow_down(mms[1], s, s - NPAGES(2)), 0);
+	KUNIT_EXPECT_EQ(test, users(mm, ps - 2), 1UL);
+	before = overlaps(mm);
+	check(test, mms, 2);
+
+	/* The parent's growth by 4 covers them, then the rlimit refuses it. */
+	saved = rlim->rlim_cur;
+	rlim->rlim_cur = NPAGES(6);
+	err = grow_down(mm, s, s - NPAGES(4));
+	rlim->rlim_cur = saved;
+	KUNIT_EXPECT_EQ(test, err, -ENOMEM);
+	KUNIT_EXPECT_EQ(test, vma_at(mm, s).start, s);
+	KUNIT_EXPECT_EQ(test, overlaps(mm), before);
+	KUNIT_EXPECT_EQ(test, users(mm, ps - 4), 0UL);
+	KUNIT_EXPECT_EQ(test, users(mm, ps - 2), 1UL);
+	check(test, mms, 2);
+
+	KUNIT_ASSERT_EQ(test, grow_down(mm, s, s - NPAGES(4)), 0);
+	KUNIT_EXPECT_EQ(test, overlaps(mm), before + 2);
+	KUNIT_EXPECT_EQ(test, users(mm, ps - 2), 2UL);
+	check(test, mms, 2);
 #else
 	kunit_skip(test, "expand_downwards() not exported");
 #endif
@@ -790,6 +846,7 @@ static struct kunit_case anon_vma_index_test_cases[] = {
 	KUNIT_CASE(test_mremap_move_grow_over_neighbour),
 	KUNIT_CASE(test_mprotect_split_middle),
 	KUNIT_CASE(test_stack_grows_down),
+	KUNIT_CASE(test_stack_growth_refused),
 	KUNIT_CASE(test_fork_shares),
 	KUNIT_CASE(test_exit_releases),
 	KUNIT_CASE(test_new_vma_in_no_tree),
