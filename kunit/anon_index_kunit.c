@@ -10,6 +10,7 @@
 
 #include <kunit/test.h>
 #include <linux/anon_index.h>
+#include <linux/anon_space.h>
 #include <linux/kernel.h>
 #include <linux/moduleparam.h>
 
@@ -459,6 +460,64 @@ static void test_cover_overlaps(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, stats(ai).nr_segments, 0);
 }
 
+#ifdef CONFIG_FAIL_ANON_SPACE
+static void fail_off(void *unused)
+{
+	anon_space_fail_set(0, 0);
+}
+
+/*
+ * A release whose store cannot get memory (FAIL_ANON_SPACE fails the
+ * allocator's stores) still returns 0: the indexes it could not drop keep
+ * their user, are counted as stranded, and are never given out again.
+ */
+static void test_release_strands(struct kunit *test)
+{
+	struct anon_index *ai = ai_new(test, ID_END, LIMIT, ANON_INDEX_SPACE);
+	struct anon_index_stats before;
+	unsigned long a, b, c, d;
+
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, fail_off, NULL),
+			0);
+	KUNIT_ASSERT_EQ(test, alloc_id(ai, 10, 10, &a), 0);
+	KUNIT_ASSERT_EQ(test, anon_index_share(ai, a, 10), 0);
+	KUNIT_ASSERT_EQ(test, alloc_id(ai, 4, 30, &b), 0);
+	KUNIT_ASSERT_EQ(test, alloc_id(ai, 4, 34, &d), 0);
+	KUNIT_ASSERT_EQ(test, anon_index_share(ai, d, 4), 0);
+	before = stats(ai);
+	KUNIT_EXPECT_EQ(test, anon_index_refs(ai), 20 + 4 + 8);
+
+	/* Every store fails: the whole range stays, stranded. */
+	anon_space_fail_set(ANON_SPACE_FAIL_INDEX, 1);
+	KUNIT_EXPECT_EQ(test, anon_index_release(ai, a, 10), 0);
+	anon_space_fail_set(0, 0);
+	KUNIT_EXPECT_EQ(test, stats(ai).nr_stranded, 10);
+	KUNIT_EXPECT_EQ(test, stats(ai).nr_used, before.nr_used);
+	expect_users(test, ai, a, 10, 2);
+	/* The other user goes; the indexes keep the one that is gone. */
+	KUNIT_EXPECT_EQ(test, anon_index_release(ai, a, 10), 0);
+	expect_users(test, ai, a, 10, 1);
+	KUNIT_EXPECT_EQ(test, anon_index_refs(ai), 4 + 8 + 10);
+	KUNIT_ASSERT_EQ(test, alloc_id(ai, 10, 10, &c), 0);
+	KUNIT_EXPECT_TRUE(test, c + 10 <= a || c >= a + 10);
+	KUNIT_EXPECT_EQ(test, anon_index_release(ai, c, 10), 0);
+
+	/*
+	 * The second store fails: [30, 34) is released, [34, 38) (one user
+	 * more) is stranded.
+	 */
+	anon_space_fail_set(ANON_SPACE_FAIL_INDEX, 2);
+	KUNIT_EXPECT_EQ(test, anon_index_release(ai, b, 8), 0);
+	anon_space_fail_set(0, 0);
+	KUNIT_EXPECT_EQ(test, stats(ai).nr_stranded, 14);
+	expect_users(test, ai, b, 4, 0);
+	expect_users(test, ai, d, 4, 2);
+	KUNIT_EXPECT_EQ(test, anon_index_release(ai, d, 4), 0);
+	KUNIT_EXPECT_EQ(test, anon_index_refs(ai), 10 + 4);
+	KUNIT_EXPECT_EQ(test, stats(ai).nr_used, 14);
+}
+#endif
+
 /*
  * A cover whose growth then failed is undone: users and every counter,
  * the overlap included, are as before it.
@@ -893,6 +952,9 @@ static struct kunit_case anon_index_test_cases[] = {
 	KUNIT_CASE(test_release_shrinks),
 	KUNIT_CASE(test_cover_overlaps),
 	KUNIT_CASE(test_uncover_restores),
+#ifdef CONFIG_FAIL_ANON_SPACE
+	KUNIT_CASE(test_release_strands),
+#endif
 	KUNIT_CASE(test_linus_mremap_space),
 	KUNIT_CASE(test_linus_mremap_naive),
 	KUNIT_CASE(test_stats),
