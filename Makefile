@@ -15,12 +15,13 @@ SECONDS ?=
 STEPS ?=
 SEED ?=
 RUNS ?=
+STRESS_RUNS ?=
 SMP ?=
 
 .DEFAULT_GOAL := all
 .PHONY: help all deps prepare build run kunit kasan valgrind valgrind-uml valgrind-uml-proof \
 	vma-test selfcheck pressure selftests base checkpatch \
-	gdb gdb-check refresh series-build series patches-check check bench forktree clean distclean sysdiff soak check-smp
+	gdb gdb-check refresh series-build series patches-check check bench forktree bench-loops clean distclean sysdiff soak check-smp
 
 help: ## list the targets
 	@echo "usage: make [TARGET] [SUITE=glob] [BREAK=function] [LINUX_SRC=/path/to/6.12.y/git]"
@@ -100,12 +101,15 @@ series: ## outgoing/: each series a maintainer takes (series/map), suites folded
 patches-check: ## fail if the tree holds commits or changes that patches/ lacks
 	@$(S)/patches-check.sh
 
-bench: ## allocator ns/op at 10^3..10^5 ranges, span/footprint; with ANON_SPACE on/off: mremap/mmap ns, workload VMA counts, rmap walks, swapbench, forktree (fork/exit time, rmap slab bytes)
+bench: ## allocator ns/op at 10^3..10^5 ranges, span/footprint; with ANON_SPACE on/off: mremap/mmap ns, workload VMA counts, rmap walks, swapbench, forktree (fork/exit time, rmap slab bytes), loops and stress-ng
 	@$(S)/bench.sh
 	@$(S)/bench-uml.sh
 
 forktree: ## uml/forktree on the two bench kernels (built by make bench): fork tree of 10..1000 children, server, mremap heap; RUNS=3 per kernel
 	@$(S)/bench-forktree.sh $(if $(RUNS),--runs $(RUNS))
+
+bench-loops: ## uml/loops (mmap1, brk1, page_fault1/2, fork, mremap) and stress-ng mm stressors on the two bench kernels (built by make bench); RUNS=5, STRESS_RUNS=3 per kernel
+	@$(S)/bench-loops.sh $(if $(RUNS),--runs $(RUNS)) $(if $(STRESS_RUNS),--stress-runs $(STRESS_RUNS))
 
 check: ## every test: checkpatch, UML suites, KASAN, Valgrind, tools/testing/vma, programs on UML, mm selftests and sysdiff against the baseline, GDB
 	@$(S)/check.sh
@@ -115,7 +119,7 @@ check-smp: ## SMP x86_64 under QEMU (TCG): build smp-config (THP, per-VMA locks,
 
 clean: ## remove build products (keeps the prepared tree and its git history)
 	rm -rf build/host build/bench build/linux/.kunit build/linux/.kunit-kasan build/linux/.kunit-bench-on build/linux/.kunit-bench-off \
-		build/linux/.kunit-valgrind build/linux/.kunit-x86_64 build/linux-base.kunit build/selftests build/soak build/sysdiff build/sysdiff-runs build/*.log build/*.json build/*.kunitconfig
+		build/linux/.kunit-valgrind build/linux/.kunit-x86_64 build/linux-base.kunit build/selftests build/soak build/sysdiff build/sysdiff-runs build/loops-tmp build/bench-stress.sh build/*.log build/*.json build/*.kunitconfig
 
 distclean: patches-check ## remove build/ entirely (refuses while the tree has unexported work)
 	rm -rf build

@@ -15,7 +15,13 @@
 #    mem=1G slab_nomerge, 3 runs per kernel interleaved): a fork tree of
 #    10, 100 and 1000 children (and 100 x 9 grandchildren), server
 #    workers and a realloc-heavy heap: fork and exit times, rmap metadata
-#    bytes in slab, VMAs; its own table and ratio lines after this one's.
+#    bytes in slab, VMAs; its own table and ratio lines after this one's;
+#  - will-it-scale-style loops (uml/loops: mmap1, brk1, page_fault1/2,
+#    fork, mremap move and grow) and stress-ng's mmap, mremap, brk, fork
+#    and vm stressors as programs on each (scripts/bench-loops.sh: 5 and
+#    3 boots per kernel interleaved, pinned to one CPU, under the build
+#    lock); its own tables and "ratio loop_*" / "ratio stress_*_bogo_ops"
+#    lines last (stress-ng's off/on of bogo ops/s: above 1 is slower too).
 # Ends with one line per compared operation, "ratio OPERATION VALUE": the
 # feature's median over mainline's (times, so above 1 is slower; VMA counts).
 # The figures also go to build/bench-uml.json (or --json FILE).
@@ -29,6 +35,8 @@ usage() {
 	echo "  --swap-runs N  swapbench boots per kernel, interleaved (default 3; 0: none)"
 	echo "  --swap-mb MB   swapbench's mapping (default 64, under mem=128M)"
 	echo "  --forktree-runs N  forktree boots per kernel, interleaved (default 3; 0: none)"
+	echo "  --loops-runs N     uml/loops boots per kernel, interleaved (default 5; 0: none)"
+	echo "  --stress-runs N    stress-ng boots per kernel, interleaved (default 3; 0: none)"
 }
 json=$BUILD/bench-uml.json
 rounds=201
@@ -36,6 +44,8 @@ boots=5
 swap_runs=3
 swap_mb=64
 forktree_runs=3
+loops_runs=5
+stress_runs=3
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-h|--help) usage; exit 0 ;;
@@ -45,6 +55,8 @@ while [ $# -gt 0 ]; do
 	--swap-runs) swap_runs=${2:?--swap-runs needs a number}; shift 2 ;;
 	--swap-mb) swap_mb=${2:?--swap-mb needs a number}; shift 2 ;;
 	--forktree-runs) forktree_runs=${2:?--forktree-runs needs a number}; shift 2 ;;
+	--loops-runs) loops_runs=${2:?--loops-runs needs a number}; shift 2 ;;
+	--stress-runs) stress_runs=${2:?--stress-runs needs a number}; shift 2 ;;
 	*) usage >&2; die "unknown argument '$1'" ;;
 	esac
 done
@@ -53,6 +65,8 @@ case "$boots" in ''|*[!0-9]*|0) die "--boots wants a positive number, not '$boot
 case "$swap_runs" in ''|*[!0-9]*) die "--swap-runs wants a number, not '$swap_runs'" ;; esac
 case "$swap_mb" in ''|*[!0-9]*|0) die "--swap-mb wants a positive number, not '$swap_mb'" ;; esac
 case "$forktree_runs" in ''|*[!0-9]*) die "--forktree-runs wants a number, not '$forktree_runs'" ;; esac
+case "$loops_runs" in ''|*[!0-9]*) die "--loops-runs wants a number, not '$loops_runs'" ;; esac
+case "$stress_runs" in ''|*[!0-9]*) die "--stress-runs wants a number, not '$stress_runs'" ;; esac
 need_tree
 bench_config=$PROJECT/bench/kunitconfig
 grep -q '^config MREMAP_KUNIT_BENCH' "$TREE/mm/Kconfig" ||
@@ -244,4 +258,8 @@ echo "bench-uml: figures also in $json"
 if [ "$forktree_runs" -gt 0 ]; then
 	echo
 	"$PROJECT/scripts/bench-forktree.sh" --runs "$forktree_runs"
+fi
+if [ "$loops_runs" -gt 0 ] || [ "$stress_runs" -gt 0 ]; then
+	echo
+	"$PROJECT/scripts/bench-loops.sh" --runs "$loops_runs" --stress-runs "$stress_runs"
 fi

@@ -1,0 +1,264 @@
+#!/usr/bin/env bash
+# Issue 11: will-it-scale-style loops and stress-ng's mm stressors as
+# programs on the two bench kernels that scripts/bench-uml.sh builds
+# (build/linux/.kunit-bench-on: CONFIG_ANON_SPACE=y and
+# CONFIG_ANON_SPACE_RMAP=y; .kunit-bench-off: mainline, ANON_SPACE=n),
+# side by side. It builds no kernel: it needs both built (make bench).
+#
+#  - uml/loops (built static, guest_program) booted as init with mem=1G,
+#    --runs times (5) per kernel interleaved (on, off, on, off, ...):
+#    mmap1, brk1, page_fault1, page_fault2 (MAP_PRIVATE of a file in
+#    build/loops-tmp on hostfs: the bench kernels have no tmpfs), fork,
+#    mremap_move1, mremap_move64 and mremap_grow64, each for 2 s of
+#    timed batches after a warm-up, each checking what it timed (see
+#    uml/loops.c). A boot's figure is the median ns per operation of its
+#    batches; the table gives the median of the boots' figures and their
+#    range [min-max].
+#  - stress-ng (Debian's, from the host through hostfs, run by uml/run)
+#    booted the same way, --stress-runs times (3) per kernel interleaved:
+#    one boot runs the mmap, mremap, brk, fork and vm stressors one after
+#    the other, each alone with 1 worker, --timeout 10s, --verify and
+#    --metrics (sizes below, small because a page fault costs ~50 us on
+#    UML here); the figure is bogo ops/s (real time), the median of the
+#    boots' with their range.
+# Every boot runs pinned to one host CPU (--cpu, default 1; taskset):
+# unpinned, UML's kernel and its guest processes (host processes it
+# switches between with ptrace) land on both CPUs and a system call took
+# about 4x as long, in modes that changed from boot to boot (mmap1
+# 38-202 us, mremap_move1 126-685 us in 6 boots, 2026-12-03; pinned to
+# CPU 0 or 1, 12 boots: 29-37 us and 36-48 us, either kernel).
+# The rounds hold the machine's build lock (kbuild_lock), one round (the
+# on and off boots of each kind) at a time, so that no kernel build runs
+# beside the timed boots.
+#
+# Ends with "ratio NAME VALUE" lines, above 1 = the feature is slower:
+#   ratio loop_NAME           on/off of the median ns per operation
+#   ratio stress_NAME_bogo_ops  off/on of the median bogo ops/s (a rate,
+#                               so inverted: above 1 is slower here too)
+# Every boot's figures go to build/bench-loops.json (or --json FILE).
+# Arguments after "--" go to uml/loops (KEY=VALUE: secs, batch_ms, mb,
+# pf_mb, loops=NAME,...).
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+usage() {
+	echo "usage: ${0##*/} [--runs N] [--stress-runs N] [--stress-timeout S] [--mem SIZE] [--json FILE] [-- LOOPS_ARG...]"
+	echo "  --runs N            uml/loops boots per kernel, interleaved on, off, ... (default 5; 0: none)"
+	echo "  --stress-runs N     stress-ng boots per kernel, interleaved (default 3; 0: none)"
+	echo "  --stress-timeout S  seconds per stressor (stress-ng --timeout; default 10)"
+	echo "  --mem SIZE          the guests' memory, mem=SIZE (default 1G)"
+	echo "  --cpu N|none        host CPU the boots run on (taskset; default 1; none: unpinned)"
+	echo "  e.g. ${0##*/} --runs 1 --stress-runs 0 -- secs=1 loops=mmap1,brk1"
+}
+json=$BUILD/bench-loops.json
+runs=5
+stress_runs=3
+stress_secs=10
+mem=1G
+cpu=1
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-h|--help) usage; exit 0 ;;
+	--runs) [[ ${2:-} =~ ^[0-9]+$ ]] || { usage >&2; die "--runs needs a number"; }; runs=$2; shift 2 ;;
+	--stress-runs) [[ ${2:-} =~ ^[0-9]+$ ]] || { usage >&2; die "--stress-runs needs a number"; }
+		stress_runs=$2; shift 2 ;;
+	--stress-timeout) positive_arg --stress-timeout "${2:-}"; stress_secs=$2; shift 2 ;;
+	--mem) [ -n "${2:-}" ] || { usage >&2; die "--mem needs a size"; }; mem=$2; shift 2 ;;
+	--cpu) [[ ${2:-} =~ ^([0-9]+|none)$ ]] || { usage >&2; die "--cpu needs a CPU number or 'none'"; }
+		cpu=$2; shift 2 ;;
+	--json) [ -n "${2:-}" ] || { usage >&2; die "--json needs a file"; }; json=$2; shift 2 ;;
+	--) shift; break ;;
+	*) usage >&2; die "unknown argument '$1'" ;;
+	esac
+done
+[ "$runs" -gt 0 ] || [ "$stress_runs" -gt 0 ] || die "--runs 0 and --stress-runs 0: nothing to run"
+tmp=$BUILD/loops-tmp
+loop_args=(secs=2 batch_ms=100 mb=128 pf_mb=8 "dir=$tmp")
+for a in "$@"; do
+	[[ $a == ?*=* ]] || { usage >&2; die "program argument '$a' is not KEY=VALUE"; }
+	for i in "${!loop_args[@]}"; do
+		[ "${loop_args[i]%%=*}" = "${a%%=*}" ] && unset 'loop_args[i]'
+	done
+	loop_args+=("$a")
+done
+# One stressor at a time, 1 worker; --verify where the stressor has it
+# (mmap, mremap, vm check their data). Sizes: what gives tens to thousands
+# of bogo ops in 10 s on UML (mmap 4M gave 1.2 ops/s here: too coarse).
+stressors=("mmap --mmap-bytes 512K" "mremap --mremap-bytes 4M" "brk" "fork"
+	   "vm --vm-bytes 16M")
+
+for v in on off; do
+	k=$TREE/.kunit-bench-$v
+	[ -x "$k/linux" ] || die "no bench kernel at $k/linux; 'make bench' (scripts/bench-uml.sh) builds it"
+	for opt in CONFIG_HOSTFS CONFIG_PROC_FS CONFIG_SYSFS; do
+		grep -qx "$opt=y" "$k/.config" ||
+			die "$k/.config lacks $opt=y; add it to bench/kunitconfig"
+	done
+done
+for opt in CONFIG_ANON_SPACE CONFIG_ANON_SPACE_RMAP; do
+	grep -qx "$opt=y" "$TREE/.kunit-bench-on/.config" ||
+		die "$TREE/.kunit-bench-on/.config lacks $opt=y; rerun make bench"
+done
+! grep -qx 'CONFIG_ANON_SPACE=y' "$TREE/.kunit-bench-off/.config" ||
+	die "$TREE/.kunit-bench-off/.config has CONFIG_ANON_SPACE=y; rerun make bench"
+if [ "$cpu" != none ]; then
+	command -v taskset >/dev/null || die "no taskset (util-linux); run 'make deps', or --cpu none"
+	[ "$cpu" -lt "$(nproc)" ] || die "--cpu $cpu: this machine has CPUs 0-$(($(nproc) - 1))"
+fi
+mkdir -p "$(dirname "$json")" "$tmp"
+[ "$runs" -gt 0 ] && loops=$(guest_program loops)
+if [ "$stress_runs" -gt 0 ]; then
+	command -v stress-ng >/dev/null || die "no stress-ng; run 'make deps' (scripts/deps.sh stress-ng)"
+	stress_ng=$(command -v stress-ng)
+	run_prog=$(guest_program run)
+	# The guest runs this script (through hostfs) with uml/run as init.
+	stress_sh=$BUILD/bench-stress.sh
+	{
+		echo '#!/bin/sh'
+		echo "# written by ${0##*/}: the stressors one at a time"
+		echo "cd '$tmp' || exit 1"
+		for s in "${stressors[@]}"; do
+			echo "'$stress_ng' --temp-path '$tmp' --${s%% *} 1 ${s#"${s%% *}"} --timeout ${stress_secs}s --verify --metrics 2>&1"
+			echo "echo \"bench-stress: ${s%% *} exit=\$?\""
+		done
+	} >"$stress_sh"
+	chmod +x "$stress_sh"
+fi
+
+# pin: put this (sub)shell, and so the UML kernel it starts, on CPU $cpu.
+pin() {
+	[ "$cpu" = none ] || taskset -p -c "$cpu" "$BASHPID" >/dev/null ||
+		die "taskset -p -c $cpu failed"
+}
+
+# loops_boot VARIANT N: uml/loops on the VARIANT kernel (run N); its
+# figure lines with run=N, or die with the log's errors.
+loops_boot() {
+	local log=$BUILD/bench-loops-$1-$2.log
+	pin
+	uml_boot "$TREE/.kunit-bench-$1/linux" "$log" 600 "$loops" "mem=$mem" -- "${loop_args[@]}"
+	if ! grep -qa '^loops: PASS' "$log"; then
+		grep -a 'loops: error' "$log" | tr -d '\r' | head -10 >&2 || true
+		grep -qa '^loops: FAIL' "$log" ||
+			die "no result from uml/loops on the $1 kernel, run $2, within 600 s (log: $log)"
+		die "uml/loops failed on the $1 kernel, run $2 (log: $log)"
+	fi
+	grep -a '^loops: [a-z_0-9]* ops=' "$log" | tr -d '\r' | sed "s/\$/ run=$2/"
+}
+
+# stress_boot VARIANT N: the stressors on the VARIANT kernel (run N);
+# "stress NAME bogo_ops= real_s= ops_s= run=N" lines, or die.
+stress_boot() {
+	local log=$BUILD/bench-stress-$1-$2.log s name
+	pin
+	uml_boot "$TREE/.kunit-bench-$1/linux" "$log" $((${#stressors[@]} * (stress_secs + 60) + 60)) \
+		"$run_prog" "mem=$mem" -- "$stress_sh"
+	tr -d '\r' <"$log" >"$log.txt"
+	grep -qx 'run: exit 0' "$log.txt" ||
+		die "stress-ng did not finish on the $1 kernel, run $2 (log: $log)"
+	for s in "${stressors[@]}"; do
+		name=${s%% *}
+		grep -qx "bench-stress: $name exit=0" "$log.txt" || {
+			grep -aE "stress-ng: (fail|error)" "$log.txt" | head -5 >&2 || true
+			die "stress-ng --$name failed on the $1 kernel, run $2 (log: $log)"
+		}
+		# metrc: [pid] NAME bogo_ops real usr sys ops/s(real) ops/s(usr+sys) ...
+		awk -v n="$name" -v r="$2" '$1 == "stress-ng:" && $2 == "metrc:" && $4 == n &&
+			$5 ~ /^[0-9]+$/ && !f { print "stress " n " bogo_ops=" $5 " real_s=" $6 " ops_s=" $9 " run=" r; f = 1 }
+			END { exit !f }' "$log.txt" ||
+			die "no metrics line of stress-ng --$name on the $1 kernel, run $2 (log: $log)"
+	done
+	rm -f "$log.txt"
+}
+
+start=$SECONDS
+echo "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC'); host: $(uname -srm), $(nproc) CPUs; tree: $(git -C "$TREE" describe --always --tags 2>/dev/null || echo unknown); mem=$mem; boots on CPU $cpu"
+[ "$runs" -gt 0 ] && echo "loops: $runs boots per kernel; ${loop_args[*]}"
+[ "$stress_runs" -gt 0 ] && echo "stress-ng $($stress_ng --version | awk '{ print $3 }'): $stress_runs boots per kernel; each stressor alone, 1 worker, --timeout ${stress_secs}s --verify --metrics: $(printf '%s; ' "${stressors[@]}")"
+echo "bench kernels built: on $(date -u -r "$TREE/.kunit-bench-on/linux" '+%Y-%m-%d %H:%M UTC'), off $(date -u -r "$TREE/.kunit-bench-off/linux" '+%Y-%m-%d %H:%M UTC')"
+loops_on='' loops_off='' stress_on='' stress_off='' waited=0
+for ((i = 1; i <= (runs > stress_runs ? runs : stress_runs); i++)); do
+	# One round under the build lock: no kernel build beside the timed boots.
+	t=$SECONDS
+	kbuild_lock
+	waited=$((waited + SECONDS - t))
+	if [ "$i" -le "$runs" ]; then
+		log "loops run $i of $runs: on, then off"
+		loops_on+=$(loops_boot on "$i")$'\n'
+		loops_off+=$(loops_boot off "$i")$'\n'
+	fi
+	if [ "$i" -le "$stress_runs" ]; then
+		log "stress-ng run $i of $stress_runs: on, then off"
+		stress_on+=$(stress_boot on "$i")$'\n'
+		stress_off+=$(stress_boot off "$i")$'\n'
+	fi
+	kbuild_unlock
+done
+ARGS="${loop_args[*]}" LON="$loops_on" LOFF="$loops_off" SON="$stress_on" SOFF="$stress_off" JSON="$json" python3 - <<'EOF'
+import json, os, re, statistics
+
+def parse(text, kind):
+    """figures[name] = [(run, value, extra)] of one kernel."""
+    fig = {}
+    for line in text.splitlines():
+        f = dict(re.findall(r'(\w+)=(\S+)', line))
+        if kind == 'loops' and line.startswith('loops: '):
+            fig.setdefault(line.split()[1], []).append(
+                (int(f['run']), float(f['ns_per_op']), {k: f[k] for k in ('ops', 'batches', 'min', 'max', 'vmas')}))
+        elif kind == 'stress' and line.startswith('stress '):
+            fig.setdefault(line.split()[1], []).append(
+                (int(f['run']), float(f['ops_s']), {'bogo_ops': int(f['bogo_ops']), 'real_s': float(f['real_s'])}))
+    return fig
+
+def summary(v):
+    x = [e[1] for e in v]
+    return statistics.median(x), min(x), max(x)
+
+def cell(v):
+    m, lo, hi = summary(v)
+    p = 2 if m < 100 else 1 if m < 10000 else 0
+    return f"{m:.{p}f} [{lo:.{p}f}-{hi:.{p}f}]"
+
+ratios, out = [], {}
+lon, loff = parse(os.environ['LON'], 'loops'), parse(os.environ['LOFF'], 'loops')
+if lon:
+    n = len(next(iter(lon.values())))
+    print()
+    print(f"uml/loops, mem=1G; {n} boots per kernel, interleaved; us per operation: the median of")
+    print("the boots' figures (each the median of its batches) [lowest-highest boot]; ratio: on/off")
+    a = dict(w.split('=', 1) for w in os.environ['ARGS'].split())
+    print(f"An operation: mmap1 mmap+munmap of {a['mb']} MiB; brk1 brk grow+shrink by a page; page_fault1/2")
+    print(f"mmap of {a['pf_mb']} MiB, a write to each page, munmap (anonymous / MAP_PRIVATE of a hostfs file);")
+    print("fork fork+exit+wait; mremap_move1/64 one move of 1/64 faulted pages; mremap_grow64 grow 64")
+    print("faulted pages to 128 in place and shrink back.")
+    print(f"{'loop':<15}{'ANON_SPACE_RMAP=y':>30}{'ANON_SPACE=n':>30}{'ratio':>7}")
+    for name in lon:
+        a, b = [(r, v / 1000, e) for r, v, e in lon[name]], [(r, v / 1000, e) for r, v, e in loff.get(name, [])]
+        if not b:
+            continue
+        r = summary(a)[0] / summary(b)[0]
+        print(f"{name:<15}{cell(a):>30}{cell(b):>30}{r:>7.2f}")
+        ratios.append((f"loop_{name}", r))
+        out[f"loop_{name}"] = {'unit': 'ns_per_op', 'on': lon[name], 'off': loff[name], 'ratio': r}
+son, soff = parse(os.environ['SON'], 'stress'), parse(os.environ['SOFF'], 'stress')
+if son:
+    n = len(next(iter(son.values())))
+    print()
+    print(f"stress-ng, mem=1G; {n} boots per kernel, interleaved; bogo ops/s (real time): the median")
+    print("[lowest-highest boot]; ratio: off/on (above 1: on is slower); bogo ops: the median count")
+    print(f"{'stressor':<10}{'ANON_SPACE_RMAP=y':>30}{'ANON_SPACE=n':>30}{'ratio':>7}{'bogo ops y/n':>16}")
+    for name in son:
+        a, b = son[name], soff.get(name, [])
+        if not b:
+            continue
+        r = summary(b)[0] / summary(a)[0]
+        ops = '/'.join(f"{statistics.median(e[2]['bogo_ops'] for e in x):.0f}" for x in (a, b))
+        print(f"{name:<10}{cell(a):>30}{cell(b):>30}{r:>7.2f}{ops:>16}")
+        ratios.append((f"stress_{name}_bogo_ops", r))
+        out[f"stress_{name}"] = {'unit': 'bogo_ops_per_s', 'on': son[name], 'off': soff[name], 'ratio': r}
+print()
+for name, r in ratios:
+    print(f"ratio {name} {r:.2f}")
+with open(os.environ['JSON'], 'w') as f:
+    json.dump(out, f, indent=1)
+EOF
+echo "bench-loops: $runs loops and $stress_runs stress-ng boots per kernel in $((SECONDS - start)) s ($waited s of it waiting for the build lock); figures also in $json"
