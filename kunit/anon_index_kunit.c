@@ -10,9 +10,11 @@
 
 #include <kunit/test.h>
 #include <linux/anon_index.h>
-#include <linux/anon_space.h>
 #include <linux/kernel.h>
 #include <linux/moduleparam.h>
+#ifdef CONFIG_FAIL_ANON_SPACE
+#include <linux/anon_space.h>	/* anon_space_fail_set() */
+#endif
 
 static unsigned int churn_iterations = 10000;
 module_param(churn_iterations, uint, 0444);
