@@ -29,7 +29,11 @@
 # CPU 0 or 1, 12 boots: 29-37 us and 36-48 us, either kernel).
 # The rounds hold the machine's build lock (kbuild_lock), one round (the
 # on and off boots of each kind) at a time, so that no kernel build runs
-# beside the timed boots.
+# beside the timed boots. The lock does not keep out other work (another
+# UML test run, e.g. make selftests, takes no lock): before a round the
+# script waits up to --quiet-wait seconds (120) while the machine is more
+# than 25 % busy, and it prints, per boot, how busy the other CPUs were
+# (other_busy, also in the JSON), so a disturbed boot shows.
 #
 # Ends with "ratio NAME VALUE" lines, above 1 = the feature is slower:
 #   ratio loop_NAME           on/off of the median ns per operation
@@ -47,6 +51,7 @@ usage() {
 	echo "  --stress-timeout S  seconds per stressor (stress-ng --timeout; default 10)"
 	echo "  --mem SIZE          the guests' memory, mem=SIZE (default 1G)"
 	echo "  --cpu N|none        host CPU the boots run on (taskset; default 1; none: unpinned)"
+	echo "  --quiet-wait S      before a round, wait up to S s while the machine is >25% busy (default 120; 0: no)"
 	echo "  e.g. ${0##*/} --runs 1 --stress-runs 0 -- secs=1 loops=mmap1,brk1"
 }
 json=$BUILD/bench-loops.json
@@ -55,6 +60,8 @@ stress_runs=3
 stress_secs=10
 mem=1G
 cpu=1
+quiet_wait=120
+quiet_waited=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-h|--help) usage; exit 0 ;;
@@ -65,6 +72,8 @@ while [ $# -gt 0 ]; do
 	--mem) [ -n "${2:-}" ] || { usage >&2; die "--mem needs a size"; }; mem=$2; shift 2 ;;
 	--cpu) [[ ${2:-} =~ ^([0-9]+|none)$ ]] || { usage >&2; die "--cpu needs a CPU number or 'none'"; }
 		cpu=$2; shift 2 ;;
+	--quiet-wait) [[ ${2:-} =~ ^[0-9]+$ ]] || { usage >&2; die "--quiet-wait needs a number of seconds"; }
+		quiet_wait=$2; shift 2 ;;
 	--json) [ -n "${2:-}" ] || { usage >&2; die "--json needs a file"; }; json=$2; shift 2 ;;
 	--) shift; break ;;
 	*) usage >&2; die "unknown argument '$1'" ;;
@@ -100,6 +109,7 @@ for opt in CONFIG_ANON_SPACE CONFIG_ANON_SPACE_RMAP; do
 done
 ! grep -qx 'CONFIG_ANON_SPACE=y' "$TREE/.kunit-bench-off/.config" ||
 	die "$TREE/.kunit-bench-off/.config has CONFIG_ANON_SPACE=y; rerun make bench"
+ncpus=$(nproc)	# before pin: nproc counts the CPUs it may run on
 if [ "$cpu" != none ]; then
 	command -v taskset >/dev/null || die "no taskset (util-linux); run 'make deps', or --cpu none"
 	[ "$cpu" -lt "$(nproc)" ] || die "--cpu $cpu: this machine has CPUs 0-$(($(nproc) - 1))"
@@ -130,28 +140,72 @@ pin() {
 		die "taskset -p -c $cpu failed"
 }
 
+# other_busy START_NS START_JIFFIES: the percentage of time the CPUs
+# other than $cpu were busy since START (jiffies of /proc/stat: user,
+# nice, system, irq, softirq, steal), "-" when not pinned: work beside
+# the boot, which the build lock does not keep out (only builds).
+busy_jiffies() {
+	awk -v c="cpu$cpu" '$1 ~ /^cpu[0-9]+$/ && $1 != c { b += $2 + $3 + $4 + $7 + $8 + $9 }
+		END { print b + 0 }' /proc/stat
+}
+other_busy() {
+	[ "$cpu" != none ] && [ "$ncpus" -gt 1 ] || { echo -; return; }
+	awk -v t0="$1" -v j0="$2" -v t1="$(date +%s%N)" -v j1="$(busy_jiffies)" \
+	    -v hz="$(getconf CLK_TCK)" -v n="$((ncpus - 1))" \
+		'BEGIN { printf "%.0f\n", 100 * (j1 - j0) / hz / ((t1 - t0) / 1e9) / n }'
+}
+
+# wait_quiet: before a round (holding the lock), wait while the machine
+# is more than 25 % busy over 2 s (all CPUs: other work, such as another
+# UML test run, which the build lock does not keep out), at most
+# --quiet-wait seconds; then go on and say so.
+wait_quiet() {
+	local t0 j0 b waited_here=0 all
+	[ "$quiet_wait" -gt 0 ] || return 0
+	while :; do
+		t0=$(date +%s%N)
+		j0=$(awk '$1 ~ /^cpu[0-9]+$/ { b += $2 + $3 + $4 + $7 + $8 + $9 } END { print b + 0 }' /proc/stat)
+		sleep 2
+		b=$(awk -v t0="$t0" -v j0="$j0" -v t1="$(date +%s%N)" -v hz="$(getconf CLK_TCK)" -v n="$ncpus" \
+			'$1 ~ /^cpu[0-9]+$/ { j += $2 + $3 + $4 + $7 + $8 + $9 }
+			 END { printf "%.0f\n", 100 * (j - j0) / hz / ((t1 - t0) / 1e9) / n }' /proc/stat)
+		[ "$b" -le 25 ] && return 0
+		if [ "$waited_here" -ge "$quiet_wait" ]; then
+			log "the machine is still $b% busy after ${quiet_wait} s; timing anyway (other_busy shows it)"
+			return 0
+		fi
+		[ "$waited_here" = 0 ] && log "the machine is $b% busy (other work); waiting up to ${quiet_wait} s"
+		waited_here=$((waited_here + 2))
+		quiet_waited=$((quiet_waited + 2))
+	done
+}
+
 # loops_boot VARIANT N: uml/loops on the VARIANT kernel (run N); its
 # figure lines with run=N, or die with the log's errors.
 loops_boot() {
-	local log=$BUILD/bench-loops-$1-$2.log
+	local log=$BUILD/bench-loops-$1-$2.log t0 j0 busy
 	pin
+	t0=$(date +%s%N) j0=$(busy_jiffies)
 	uml_boot "$TREE/.kunit-bench-$1/linux" "$log" 600 "$loops" "mem=$mem" -- "${loop_args[@]}"
+	busy=$(other_busy "$t0" "$j0")
 	if ! grep -qa '^loops: PASS' "$log"; then
 		grep -a 'loops: error' "$log" | tr -d '\r' | head -10 >&2 || true
 		grep -qa '^loops: FAIL' "$log" ||
 			die "no result from uml/loops on the $1 kernel, run $2, within 600 s (log: $log)"
 		die "uml/loops failed on the $1 kernel, run $2 (log: $log)"
 	fi
-	grep -a '^loops: [a-z_0-9]* ops=' "$log" | tr -d '\r' | sed "s/\$/ run=$2/"
+	grep -a '^loops: [a-z_0-9]* ops=' "$log" | tr -d '\r' | sed "s/\$/ run=$2 other_busy=$busy/"
 }
 
 # stress_boot VARIANT N: the stressors on the VARIANT kernel (run N);
 # "stress NAME bogo_ops= real_s= ops_s= run=N" lines, or die.
 stress_boot() {
-	local log=$BUILD/bench-stress-$1-$2.log s name
+	local log=$BUILD/bench-stress-$1-$2.log s name t0 j0 busy
 	pin
+	t0=$(date +%s%N) j0=$(busy_jiffies)
 	uml_boot "$TREE/.kunit-bench-$1/linux" "$log" $((${#stressors[@]} * (stress_secs + 60) + 60)) \
 		"$run_prog" "mem=$mem" -- "$stress_sh"
+	busy=$(other_busy "$t0" "$j0")
 	tr -d '\r' <"$log" >"$log.txt"
 	grep -qx 'run: exit 0' "$log.txt" ||
 		die "stress-ng did not finish on the $1 kernel, run $2 (log: $log)"
@@ -162,8 +216,8 @@ stress_boot() {
 			die "stress-ng --$name failed on the $1 kernel, run $2 (log: $log)"
 		}
 		# metrc: [pid] NAME bogo_ops real usr sys ops/s(real) ops/s(usr+sys) ...
-		awk -v n="$name" -v r="$2" '$1 == "stress-ng:" && $2 == "metrc:" && $4 == n &&
-			$5 ~ /^[0-9]+$/ && !f { print "stress " n " bogo_ops=" $5 " real_s=" $6 " ops_s=" $9 " run=" r; f = 1 }
+		awk -v n="$name" -v r="$2" -v b="$busy" '$1 == "stress-ng:" && $2 == "metrc:" && $4 == n &&
+			$5 ~ /^[0-9]+$/ && !f { print "stress " n " bogo_ops=" $5 " real_s=" $6 " ops_s=" $9 " run=" r " other_busy=" b; f = 1 }
 			END { exit !f }' "$log.txt" ||
 			die "no metrics line of stress-ng --$name on the $1 kernel, run $2 (log: $log)"
 	done
@@ -181,6 +235,7 @@ for ((i = 1; i <= (runs > stress_runs ? runs : stress_runs); i++)); do
 	t=$SECONDS
 	kbuild_lock
 	waited=$((waited + SECONDS - t))
+	wait_quiet
 	if [ "$i" -le "$runs" ]; then
 		log "loops run $i of $runs: on, then off"
 		loops_on+=$(loops_boot on "$i")$'\n'
@@ -203,10 +258,11 @@ def parse(text, kind):
         f = dict(re.findall(r'(\w+)=(\S+)', line))
         if kind == 'loops' and line.startswith('loops: '):
             fig.setdefault(line.split()[1], []).append(
-                (int(f['run']), float(f['ns_per_op']), {k: f[k] for k in ('ops', 'batches', 'min', 'max', 'vmas')}))
+                (int(f['run']), float(f['ns_per_op']), {k: f[k] for k in ('ops', 'batches', 'min', 'max', 'vmas', 'other_busy')}))
         elif kind == 'stress' and line.startswith('stress '):
             fig.setdefault(line.split()[1], []).append(
-                (int(f['run']), float(f['ops_s']), {'bogo_ops': int(f['bogo_ops']), 'real_s': float(f['real_s'])}))
+                (int(f['run']), float(f['ops_s']), {'bogo_ops': int(f['bogo_ops']), 'real_s': float(f['real_s']),
+                 'other_busy': f['other_busy']}))
     return fig
 
 def summary(v):
@@ -255,10 +311,24 @@ if son:
         print(f"{name:<10}{cell(a):>30}{cell(b):>30}{r:>7.2f}{ops:>16}")
         ratios.append((f"stress_{name}_bogo_ops", r))
         out[f"stress_{name}"] = {'unit': 'bogo_ops_per_s', 'on': son[name], 'off': soff[name], 'ratio': r}
+def busy(fig):
+    """other_busy per boot (run), from any figure of that boot"""
+    runs = {}
+    for v in fig.values():
+        for r, _, e in v:
+            runs[r] = e['other_busy']
+    return ' '.join(f"{runs[r]}%" if runs[r] != '-' else '-' for r in sorted(runs))
+
+if lon or son:
+    print()
+    print("The other CPUs busy during each boot (run 1, 2, ...; work beside the boots: the lock keeps out builds only):")
+    for what, y, n in (('loops', lon, loff), ('stress-ng', son, soff)):
+        if y:
+            print(f"  {what}: on {busy(y)}; off {busy(n)}")
 print()
 for name, r in ratios:
     print(f"ratio {name} {r:.2f}")
 with open(os.environ['JSON'], 'w') as f:
     json.dump(out, f, indent=1)
 EOF
-echo "bench-loops: $runs loops and $stress_runs stress-ng boots per kernel in $((SECONDS - start)) s ($waited s of it waiting for the build lock); figures also in $json"
+echo "bench-loops: $runs loops and $stress_runs stress-ng boots per kernel in $((SECONDS - start)) s ($waited s of it waiting for the build lock, $quiet_waited s for a quiet machine); figures also in $json"
