@@ -12,9 +12,6 @@
 #include <linux/anon_index.h>
 #include <linux/kernel.h>
 #include <linux/moduleparam.h>
-#ifdef CONFIG_FAIL_ANON_SPACE
-#include <linux/anon_space.h>	/* anon_space_fail_set() */
-#endif
 
 static unsigned int churn_iterations = 10000;
 module_param(churn_iterations, uint, 0444);
@@ -462,16 +459,10 @@ static void test_cover_overlaps(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, stats(ai).nr_segments, 0);
 }
 
-#ifdef CONFIG_FAIL_ANON_SPACE
-static void fail_off(void *unused)
-{
-	anon_space_fail_set(0, 0);
-}
-
 /*
- * A release whose store cannot get memory (FAIL_ANON_SPACE fails the
- * allocator's stores) still returns 0: the indexes it could not drop keep
- * their user, are counted as stranded, and are never given out again.
+ * A release whose store cannot get memory (anon_index_fail_store()) still
+ * returns 0: the indexes it could not drop keep their user, are counted as
+ * stranded, and are never given out again.
  */
 static void test_release_strands(struct kunit *test)
 {
@@ -479,8 +470,6 @@ static void test_release_strands(struct kunit *test)
 	struct anon_index_stats before;
 	unsigned long a, b, c, d;
 
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, fail_off, NULL),
-			0);
 	KUNIT_ASSERT_EQ(test, alloc_id(ai, 10, 10, &a), 0);
 	KUNIT_ASSERT_EQ(test, anon_index_share(ai, a, 10), 0);
 	KUNIT_ASSERT_EQ(test, alloc_id(ai, 4, 30, &b), 0);
@@ -489,10 +478,9 @@ static void test_release_strands(struct kunit *test)
 	before = stats(ai);
 	KUNIT_EXPECT_EQ(test, anon_index_refs(ai), 20 + 4 + 8);
 
-	/* Every store fails: the whole range stays, stranded. */
-	anon_space_fail_set(ANON_SPACE_FAIL_INDEX, 1);
+	/* Its one store fails: the whole range stays, stranded. */
+	anon_index_fail_store(ai, 1);
 	KUNIT_EXPECT_EQ(test, anon_index_release(ai, a, 10), 0);
-	anon_space_fail_set(0, 0);
 	KUNIT_EXPECT_EQ(test, stats(ai).nr_stranded, 10);
 	KUNIT_EXPECT_EQ(test, stats(ai).nr_used, before.nr_used);
 	expect_users(test, ai, a, 10, 2);
@@ -508,9 +496,8 @@ static void test_release_strands(struct kunit *test)
 	 * The second store fails: [30, 34) is released, [34, 38) (one user
 	 * more) is stranded.
 	 */
-	anon_space_fail_set(ANON_SPACE_FAIL_INDEX, 2);
+	anon_index_fail_store(ai, 2);
 	KUNIT_EXPECT_EQ(test, anon_index_release(ai, b, 8), 0);
-	anon_space_fail_set(0, 0);
 	KUNIT_EXPECT_EQ(test, stats(ai).nr_stranded, 14);
 	expect_users(test, ai, b, 4, 0);
 	expect_users(test, ai, d, 4, 2);
@@ -518,7 +505,6 @@ static void test_release_strands(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, anon_index_refs(ai), 10 + 4);
 	KUNIT_EXPECT_EQ(test, stats(ai).nr_used, 14);
 }
-#endif
 
 /*
  * A cover whose growth then failed is undone: users and every counter,
@@ -954,9 +940,7 @@ static struct kunit_case anon_index_test_cases[] = {
 	KUNIT_CASE(test_release_shrinks),
 	KUNIT_CASE(test_cover_overlaps),
 	KUNIT_CASE(test_uncover_restores),
-#ifdef CONFIG_FAIL_ANON_SPACE
 	KUNIT_CASE(test_release_strands),
-#endif
 	KUNIT_CASE(test_linus_mremap_space),
 	KUNIT_CASE(test_linus_mremap_naive),
 	KUNIT_CASE(test_stats),
