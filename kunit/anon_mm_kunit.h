@@ -465,6 +465,15 @@ static inline unsigned long overlaps(struct mm_struct *mm)
 	return st.nr_overlap;
 }
 
+/* Indexes a release could not drop for want of memory (anon_index.c). */
+static inline unsigned long stranded(struct mm_struct *mm)
+{
+	struct anon_index_stats st;
+
+	anon_index_stats(&mm->anon_space->index, &st);
+	return st.nr_stranded;
+}
+
 /*
  * The reverse map of every mm of the family: exact, and no collision
  * unless growth in place shared used indexes (counted as overlap).

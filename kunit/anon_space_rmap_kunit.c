@@ -399,8 +399,8 @@ static void family_run(struct kunit *test, struct mm_struct *mm,
 		switch_mm_to(mms[cur], mms[0]);
 	if (failing) {
 		fail_off(NULL);
-		kunit_info(test, "seed %lu: %lu steps with an injected failure, %lu of them -ENOMEM\n",
-			   family_seed, fails, enomem);
+		kunit_info(test, "seed %lu: %lu steps with an injected failure, %lu of them -ENOMEM; %lu indexes stranded by releases\n",
+			   family_seed, fails, enomem, stranded(mm));
 	}
 	anon_space_verify_totals(&after);
 	kunit_info(test, "seed %lu, %lu steps: mmap %lu munmap %lu mremap %lu/%lu/%lu mprotect %lu brk %lu fork %lu exit %lu fault %lu; overlap %lu; verified %lu folios, %lu collisions, %lu mismatches; reloc: footprint %lu (peak %lu), span %lu (max %lu), longest %lu\n",
