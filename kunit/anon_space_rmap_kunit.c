@@ -259,12 +259,19 @@ static void fail_on(struct kunit *test, unsigned int sites,
 }
 
 /*
- * The failures injected since @*count was last taken (FAIL_ANON_SPACE),
- * and @*count brought up to date.
+ * The allocations whose failure fails the call: all but the allocator's
+ * releases, which strand indexes instead.
+ */
+#define CALL_FAIL_SITES	(ANON_SPACE_FAIL_ALL & ~ANON_SPACE_FAIL_RELEASE)
+
+/*
+ * The failures injected that fail a call (CALL_FAIL_SITES) since @*count
+ * was last taken (FAIL_ANON_SPACE), and @*count brought up to date.
  */
 static unsigned long injected_since(unsigned long *count)
 {
-	unsigned long now = anon_space_fail_count(), n = now - *count;
+	unsigned long now = anon_space_fail_count(CALL_FAIL_SITES);
+	unsigned long n = now - *count;
 
 	*count = now;
 	return n;
@@ -288,7 +295,8 @@ static void family_run(struct kunit *test, struct mm_struct *mm,
 	unsigned long done[NR_FAMILY_OPS] = {}, step, fails = 0, enomem = 0;
 	struct mm_struct *mms[FAMILY_MAX] = { mm };
 	struct anon_space_verify before, after;
-	unsigned long count = anon_space_fail_count();
+	unsigned long count = anon_space_fail_count(CALL_FAIL_SITES);
+	unsigned long releases = anon_space_fail_count(ANON_SPACE_FAIL_RELEASE);
 	struct reloc_zone z = {};
 	int nr = 1, cur = 0;
 	struct rnd_state rnd;
@@ -297,7 +305,8 @@ static void family_run(struct kunit *test, struct mm_struct *mm,
 	anon_space_verify_totals(&before);
 	if (failing) {
 		fail_on(test, fail_sites, fail_interval);
-		count = anon_space_fail_count();
+		count = anon_space_fail_count(CALL_FAIL_SITES);
+		releases = anon_space_fail_count(ANON_SPACE_FAIL_RELEASE);
 	}
 
 	for (step = 0; step < steps; step++) {
@@ -399,8 +408,10 @@ static void family_run(struct kunit *test, struct mm_struct *mm,
 		switch_mm_to(mms[cur], mms[0]);
 	if (failing) {
 		fail_off(NULL);
-		kunit_info(test, "seed %lu: %lu steps with an injected failure, %lu of them -ENOMEM; %lu indexes stranded by releases\n",
-			   family_seed, fails, enomem, stranded(mm));
+		releases = anon_space_fail_count(ANON_SPACE_FAIL_RELEASE) -
+			   releases;
+		kunit_info(test, "seed %lu: %lu steps with an injected failure, %lu of them -ENOMEM; %lu release stores failed, %lu indexes stranded\n",
+			   family_seed, fails, enomem, releases, stranded(mm));
 	}
 	anon_space_verify_totals(&after);
 	kunit_info(test, "seed %lu, %lu steps: mmap %lu munmap %lu mremap %lu/%lu/%lu mprotect %lu brk %lu fork %lu exit %lu fault %lu; overlap %lu; verified %lu folios, %lu collisions, %lu mismatches; reloc: footprint %lu (peak %lu), span %lu (max %lu), longest %lu\n",
@@ -416,7 +427,7 @@ static void family_run(struct kunit *test, struct mm_struct *mm,
 	if (HAVE_VERIFY)
 		KUNIT_EXPECT_GT(test, after.folios, before.folios);
 	if (failing)
-		KUNIT_EXPECT_GT(test, fails, 0UL);
+		KUNIT_EXPECT_GT(test, fails + releases, 0UL);
 	while (nr > 1)
 		kunit_release_action(test, mmput_action, mms[--nr]);
 	check(test, mms, 1);
@@ -442,6 +453,7 @@ struct fail_mode {
 static const struct fail_mode fail_modes[] = {
 	{ ANON_SPACE_FAIL_NODE, 2, "node" },
 	{ ANON_SPACE_FAIL_INDEX, 23, "index" },
+	{ ANON_SPACE_FAIL_RELEASE, 7, "release" },
 	{ ANON_SPACE_FAIL_ALL, 31, "all" },
 };
 
