@@ -30,18 +30,21 @@ usage() {
 	echo "  --runs N     boots per kernel, interleaved on, off, on, off, ... (default 3)"
 	echo "  --mem SIZE   the guests' memory, mem=SIZE (default 1G)"
 	echo "  --timeout S  seconds per boot before the guest is killed (default 600)"
+	echo "  --cpu N|none host CPU the boots run on (taskset; default 1; none: unpinned)"
 	echo "  e.g. ${0##*/} --runs 1 -- children=10,100 seed=7"
 }
 json=$BUILD/bench-forktree.json
 runs=3
 mem=1G
 secs=600
+cpu=1
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-h|--help) usage; exit 0 ;;
 	--runs) positive_arg --runs "${2:-}"; runs=$2; shift 2 ;;
 	--mem) [ -n "${2:-}" ] || { usage >&2; die "--mem needs a size"; }; mem=$2; shift 2 ;;
 	--timeout) positive_arg --timeout "${2:-}"; secs=$2; shift 2 ;;
+	--cpu) bench_cpu_arg --cpu "${2:-}"; cpu=$2; shift 2 ;;
 	--json) [ -n "${2:-}" ] || { usage >&2; die "--json needs a file"; }; json=$2; shift 2 ;;
 	--) shift; break ;;
 	*) usage >&2; die "unknown argument '$1'" ;;
@@ -78,6 +81,7 @@ mkdir -p "$(dirname "$json")"
 # "forktree:" lines with run=N, or die with the log's errors.
 boot() {
 	local log=$BUILD/bench-forktree-$1-$2.log
+	bench_pin "$cpu"
 	uml_boot "$TREE/.kunit-bench-$1/linux" "$log" "$secs" "$prog" \
 		"mem=$mem" slab_nomerge -- "${args[@]}"
 	if ! grep -qa '^forktree: PASS' "$log"; then

@@ -70,8 +70,7 @@ while [ $# -gt 0 ]; do
 		stress_runs=$2; shift 2 ;;
 	--stress-timeout) positive_arg --stress-timeout "${2:-}"; stress_secs=$2; shift 2 ;;
 	--mem) [ -n "${2:-}" ] || { usage >&2; die "--mem needs a size"; }; mem=$2; shift 2 ;;
-	--cpu) [[ ${2:-} =~ ^([0-9]+|none)$ ]] || { usage >&2; die "--cpu needs a CPU number or 'none'"; }
-		cpu=$2; shift 2 ;;
+	--cpu) bench_cpu_arg --cpu "${2:-}"; cpu=$2; shift 2 ;;
 	--quiet-wait) [[ ${2:-} =~ ^[0-9]+$ ]] || { usage >&2; die "--quiet-wait needs a number of seconds"; }
 		quiet_wait=$2; shift 2 ;;
 	--json) [ -n "${2:-}" ] || { usage >&2; die "--json needs a file"; }; json=$2; shift 2 ;;
@@ -110,10 +109,6 @@ done
 ! grep -qx 'CONFIG_ANON_SPACE=y' "$TREE/.kunit-bench-off/.config" ||
 	die "$TREE/.kunit-bench-off/.config has CONFIG_ANON_SPACE=y; rerun make bench"
 ncpus=$(nproc)	# before pin: nproc counts the CPUs it may run on
-if [ "$cpu" != none ]; then
-	command -v taskset >/dev/null || die "no taskset (util-linux); run 'make deps', or --cpu none"
-	[ "$cpu" -lt "$(nproc)" ] || die "--cpu $cpu: this machine has CPUs 0-$(($(nproc) - 1))"
-fi
 mkdir -p "$(dirname "$json")" "$tmp"
 [ "$runs" -gt 0 ] && loops=$(guest_program loops)
 if [ "$stress_runs" -gt 0 ]; then
@@ -133,12 +128,6 @@ if [ "$stress_runs" -gt 0 ]; then
 	} >"$stress_sh"
 	chmod +x "$stress_sh"
 fi
-
-# pin: put this (sub)shell, and so the UML kernel it starts, on CPU $cpu.
-pin() {
-	[ "$cpu" = none ] || taskset -p -c "$cpu" "$BASHPID" >/dev/null ||
-		die "taskset -p -c $cpu failed"
-}
 
 # other_busy START_NS START_JIFFIES: the percentage of time the CPUs
 # other than $cpu were busy since START (jiffies of /proc/stat: user,
@@ -184,7 +173,7 @@ wait_quiet() {
 # figure lines with run=N, or die with the log's errors.
 loops_boot() {
 	local log=$BUILD/bench-loops-$1-$2.log t0 j0 busy
-	pin
+	bench_pin "$cpu"
 	t0=$(date +%s%N) j0=$(busy_jiffies)
 	uml_boot "$TREE/.kunit-bench-$1/linux" "$log" 600 "$loops" "mem=$mem" -- "${loop_args[@]}"
 	busy=$(other_busy "$t0" "$j0")
@@ -201,7 +190,7 @@ loops_boot() {
 # "stress NAME bogo_ops= real_s= ops_s= run=N" lines, or die.
 stress_boot() {
 	local log=$BUILD/bench-stress-$1-$2.log s name t0 j0 busy
-	pin
+	bench_pin "$cpu"
 	t0=$(date +%s%N) j0=$(busy_jiffies)
 	uml_boot "$TREE/.kunit-bench-$1/linux" "$log" $((${#stressors[@]} * (stress_secs + 60) + 60)) \
 		"$run_prog" "mem=$mem" -- "$stress_sh"

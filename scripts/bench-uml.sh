@@ -28,13 +28,14 @@
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 usage() {
-	echo "usage: ${0##*/} [--json FILE] [--rounds N] [--swap-runs N] [--swap-mb MB]"
+	echo "usage: ${0##*/} [--json FILE] [--rounds N] [--boots N] [--swap-runs N] [--swap-mb MB] [--forktree-runs N] [--loops-runs N] [--stress-runs N] [--cpu N|none]"
 	echo "  --rounds N     timed rounds per KUnit case (default 201)"
 	echo "  --boots N      boots of the mremap_bench suite per kernel, interleaved (default 5):"
 	echo "                 medians of the boots' medians, with their range"
 	echo "  --swap-runs N  swapbench boots per kernel, interleaved (default 3; 0: none)"
 	echo "  --swap-mb MB   swapbench's mapping (default 64, under mem=128M)"
 	echo "  --forktree-runs N  forktree boots per kernel, interleaved (default 3; 0: none)"
+	echo "  --cpu N|none   host CPU every boot runs on (taskset; default 1; none: unpinned)"
 	echo "  --loops-runs N     uml/loops boots per kernel, interleaved (default 5; 0: none)"
 	echo "  --stress-runs N    stress-ng boots per kernel, interleaved (default 3; 0: none)"
 }
@@ -44,6 +45,7 @@ boots=5
 swap_runs=3
 swap_mb=64
 forktree_runs=3
+cpu=1
 loops_runs=5
 stress_runs=3
 while [ $# -gt 0 ]; do
@@ -55,6 +57,7 @@ while [ $# -gt 0 ]; do
 	--swap-runs) swap_runs=${2:?--swap-runs needs a number}; shift 2 ;;
 	--swap-mb) swap_mb=${2:?--swap-mb needs a number}; shift 2 ;;
 	--forktree-runs) forktree_runs=${2:?--forktree-runs needs a number}; shift 2 ;;
+	--cpu) bench_cpu_arg --cpu "${2:-}"; cpu=$2; shift 2 ;;
 	--loops-runs) loops_runs=${2:?--loops-runs needs a number}; shift 2 ;;
 	--stress-runs) stress_runs=${2:?--stress-runs needs a number}; shift 2 ;;
 	*) usage >&2; die "unknown argument '$1'" ;;
@@ -92,6 +95,7 @@ build() {
 # run VARIANT: the suite's "bench:" lines, or die with the log's name.
 run() {
 	local log=$BUILD/bench-$1.log
+	bench_pin "$cpu"
 	kunit_boot_args mremap_bench 1G "mremap_bench_kunit.bench_rounds=$rounds"
 	"$TREE/.kunit-bench-$1/linux" "${KUNIT_BOOT_ARGS[@]}" </dev/null >"$log" 2>&1 || true
 	grep -q '^# mremap_bench: pass:[1-9]' "$log" && ! grep -q 'not ok' "$log" ||
@@ -103,6 +107,7 @@ run() {
 # fresh swap file of twice the mapping; its "swapbench:" lines, or die.
 swap() {
 	local log=$BUILD/bench-swap-$1-$2.log img=$BUILD/bench-swap.img
+	bench_pin "$cpu"
 	rm -f "$img"
 	truncate -s "$((swap_mb * 2 + 64))M" "$img"
 	mkswap -q "$img" >/dev/null || die "mkswap $img failed"
@@ -125,7 +130,7 @@ if [ "$swap_runs" -gt 0 ]; then
 	# patched debug kernel's .config, not these.
 	guest_program swapbench >/dev/null
 fi
-echo "date: $(date '+%Y-%m-%d %H:%M:%S %Z'); host: $(uname -srm), $(nproc) CPUs, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo); tree: $(git -C "$TREE" describe --always --tags 2>/dev/null || echo unknown); rounds: $rounds; boots: $boots per kernel; swap runs: $swap_runs x ${swap_mb} MB"
+echo "date: $(date '+%Y-%m-%d %H:%M:%S %Z'); host: $(uname -srm), $(nproc) CPUs, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo); tree: $(git -C "$TREE" describe --always --tags 2>/dev/null || echo unknown); rounds: $rounds; boots: $boots per kernel; swap runs: $swap_runs x ${swap_mb} MB; boots on CPU $cpu"
 # The suite's figures move between boots of the same kernel (on this
 # machine by up to 2x, in two modes), so each kernel is booted $boots
 # times, interleaved, and the medians of the boots' medians compared.
@@ -257,9 +262,9 @@ EOF
 echo "bench-uml: figures also in $json"
 if [ "$forktree_runs" -gt 0 ]; then
 	echo
-	"$PROJECT/scripts/bench-forktree.sh" --runs "$forktree_runs"
+	"$PROJECT/scripts/bench-forktree.sh" --runs "$forktree_runs" --cpu "$cpu"
 fi
 if [ "$loops_runs" -gt 0 ] || [ "$stress_runs" -gt 0 ]; then
 	echo
-	"$PROJECT/scripts/bench-loops.sh" --runs "$loops_runs" --stress-runs "$stress_runs"
+	"$PROJECT/scripts/bench-loops.sh" --runs "$loops_runs" --stress-runs "$stress_runs" --cpu "$cpu"
 fi

@@ -247,6 +247,25 @@ positive_arg() {
 		{ usage >&2; die "$1 needs a positive number"; }
 }
 
+# bench_cpu_arg OPTION VALUE: check a benchmark's host CPU argument (a
+# CPU number of this machine, or "none"), or die with a usage line.
+bench_cpu_arg() {
+	[[ ${2:-} =~ ^([0-9]+|none)$ ]] || { usage >&2; die "$1 needs a CPU number or 'none'"; }
+	[ "$2" = none ] && return
+	command -v taskset >/dev/null || die "no taskset (util-linux); run 'make deps', or $1 none"
+	[ "$2" -lt "$(nproc)" ] || die "$1 $2: this machine has CPUs 0-$(($(nproc) - 1))"
+}
+
+# bench_pin CPU: pin this (sub)shell, and so the UML kernel it starts, to
+# host CPU CPU ("none": leave it unpinned). Unpinned, the bench kernels'
+# boots fall into modes up to two-fold apart, either kernel (results.md);
+# pinned to one CPU, their spread is a few percent. Every benchmark boot
+# of the scripts goes through this.
+bench_pin() {
+	[ "$1" = none ] || taskset -p -c "$1" "$BASHPID" >/dev/null ||
+		die "taskset -p -c $1 failed"
+}
+
 # tree_dirty: print the tree's uncommitted changes (ignored files excluded).
 tree_dirty() {
 	git -C "$TREE" status --porcelain --untracked-files=normal
