@@ -20,7 +20,7 @@ SMP ?=
 
 .DEFAULT_GOAL := all
 .PHONY: help all deps prepare build run kunit kasan valgrind valgrind-uml valgrind-uml-proof \
-	vma-test selfcheck pressure selftests base checkpatch \
+	vma-test selfcheck pressure selftests base checkpatch kernel-doc \
 	gdb gdb-check refresh series-build series patches-check check bench forktree bench-loops clean distclean sysdiff soak check-smp
 
 help: ## list the targets
@@ -64,6 +64,9 @@ vma-test: ## build and run the kernel's tools/testing/vma host harness: vma (ups
 
 checkpatch: ## scripts/checkpatch.pl --strict on patches/ and kunit/
 	@$(S)/checkpatch.sh
+
+kernel-doc: ## scripts/kernel-doc on the C files the series adds: no warning
+	@$(S)/kernel-doc.sh
 
 selfcheck: ## boot uml/selfcheck.c as init on hostfs: a program checks its own reverse map
 	@$(S)/uml-selfcheck.sh
@@ -111,7 +114,7 @@ forktree: ## uml/forktree on the two bench kernels (built by make bench): fork t
 bench-loops: ## uml/loops (mmap1, brk1, page_fault1/2, fork, mremap) and stress-ng mm stressors on the two bench kernels (built by make bench); RUNS=5, STRESS_RUNS=3 per kernel
 	@$(S)/bench-loops.sh $(if $(RUNS),--runs $(RUNS)) $(if $(STRESS_RUNS),--stress-runs $(STRESS_RUNS))
 
-check: ## every test: checkpatch, UML suites, KASAN, Valgrind, tools/testing/vma, programs on UML, mm selftests and sysdiff against the baseline, GDB
+check: ## every test: checkpatch, kernel-doc, UML suites, KASAN, Valgrind, tools/testing/vma, programs on UML, mm selftests and sysdiff against the baseline, GDB
 	@$(S)/check.sh
 
 check-smp: ## SMP x86_64 under QEMU (TCG): build smp-config (THP, per-VMA locks, lockdep, the verifier), run SUITE=glob on SMP=2 CPUs (KERNEL_ARGS=...); not in make check

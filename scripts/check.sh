@@ -4,7 +4,7 @@
 # "check: N passed, N failed" (steps). Exit status: 0 only if all passed.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
-usage() { echo "usage: ${0##*/}   (deps, prepare, checkpatch, UML suites, KASAN, Valgrind host and UML, tools/testing/vma, programs on UML, mm selftests and random syscalls against the baseline kernel, GDB)"; }
+usage() { echo "usage: ${0##*/}   (deps, prepare, checkpatch, kernel-doc, UML suites, KASAN, Valgrind host and UML, tools/testing/vma, programs on UML, mm selftests and random syscalls against the baseline kernel, GDB)"; }
 case "${1:-}" in -h|--help) usage; exit 0 ;; "") ;; *) usage >&2; exit 2 ;; esac
 S=$PROJECT/scripts
 results=()
@@ -37,6 +37,7 @@ summary() {
 step "install missing packages" "$S/deps.sh" || { summary; exit 1; }
 step "prepare the tree (patches/ applied)" "$S/prepare.sh" || { summary; exit 1; }
 step "checkpatch --strict" "$S/checkpatch.sh" || true
+step "kernel-doc of the files the series adds" "$S/kernel-doc.sh" || true
 
 uml_json=$BUILD/uml.json host_json=$BUILD/host.json
 rm -f "$uml_json" "$host_json"
