@@ -3,7 +3,8 @@
  * KUnit tests for mremap() on anonymous memory (suite anon_mremap): every
  * kind of mremap() moves VMA boundaries, never a page's index: each page is
  * found at its new address, the same page with the same index, and the
- * reverse map finds it there.
+ * reverse map finds it there.  (Only a growth over indexes in use moves a
+ * VMA's own pages to a fresh range: suite anon_vma_index.)
  */
 
 #include "anon_mm_kunit.h"

@@ -187,20 +187,24 @@ static void test_mremap_grow_in_place(struct kunit *test)
 
 /*
  * Free addresses after a VMA, but the indexes after its range are held by
- * pages moved away from there; @faulted: the VMA has pages too.
+ * pages moved away from there; @faulted: the VMA has pages too; @shared:
+ * and they are shared with a fork child.
  */
-static void grow_busy_indexes(struct kunit *test, bool faulted)
+static void grow_busy_indexes(struct kunit *test, bool faulted, bool shared)
 {
 	struct mm_struct *mm = attach(test);
 	unsigned long base = free_area(test, 128);
 	unsigned long c = base + NPAGES(16), x = c + NPAGES(2);
 	unsigned long y = base + NPAGES(64);
+	struct mm_struct *mms[2] = { mm };
+	struct page_info pi[2] = {};
 	unsigned long before, i;
+	int nr_mms = 1;
 	struct vma_info v;
 	long ret;
 
-	if (!HAVE_MREMAP)
-		kunit_skip(test, "sys_mremap() not callable here");
+	if (!HAVE_MREMAP || !BUILTIN_TEST)
+		kunit_skip(test, "needs a built-in suite with sys_mremap()");
 	/* Faulted pages at y keep the indexes of x. */
 	map_at(test, x, 4);
 	fault(test, x, 4);
@@ -208,9 +212,14 @@ static void grow_busy_indexes(struct kunit *test, bool faulted)
 					MREMAP_MAYMOVE | MREMAP_FIXED, y),
 			(long)y);
 	map_at(test, c, 2);
-	if (faulted)
+	if (faulted) {
 		fault(test, c, 2);
-	check1(test, mm);
+		for (i = 0; i < 2; i++)
+			pi[i] = page_at(mm, c + NPAGES(i));
+	}
+	if (shared)
+		mms[nr_mms++] = fork_mm(test, mm);
+	check(test, mms, nr_mms);
 	before = overlaps(mm);
 
 	ret = do_mremap(c, NPAGES(2), NPAGES(4), 0, 0);
@@ -218,25 +227,43 @@ static void grow_busy_indexes(struct kunit *test, bool faulted)
 	v = vma_at(mm, c);
 	KUNIT_ASSERT_TRUE(test, v.found);
 	KUNIT_EXPECT_EQ(test, v.end, c + NPAGES(4));
-	check1(test, mm);
-	if (faulted) {
-		/* Its pages keep their indexes: x's first two are shared. */
+	check(test, mms, nr_mms);
+	if (shared) {
+		/*
+		 * The child maps the pages at their indexes too: they keep
+		 * them, and x's first two are shared, counted as overlap
+		 * (their users: y, its copy in the child, and c).
+		 */
 		KUNIT_EXPECT_EQ(test, v.pgoff, c >> PAGE_SHIFT);
-		KUNIT_EXPECT_EQ(test, users(mm, x >> PAGE_SHIFT), 2UL);
+		KUNIT_EXPECT_EQ(test, users(mm, x >> PAGE_SHIFT), 3UL);
 		KUNIT_EXPECT_EQ(test, overlaps(mm) - before, 2UL);
-		/* The walks of those two pages visit c too: counted. */
+		for (i = 0; i < 2; i++)
+			KUNIT_EXPECT_EQ(test, page_at(mm, c + NPAGES(i)).index,
+					pi[i].index);
+		/* The walks of those two pages visit y: counted. */
 		if (HAVE_VERIFY)
 			KUNIT_EXPECT_EQ(test, verify(test, mm).collisions, 2UL);
 		return;
 	}
-	/* No pages: the VMA takes a fresh range, nothing is shared. */
+	/*
+	 * Without pages, or with pages of its own (taken along, their
+	 * indexes rewritten), the VMA moves to a fresh range: nothing is
+	 * shared.
+	 */
 	KUNIT_EXPECT_NE(test, v.pgoff, c >> PAGE_SHIFT);
 	for (i = 0; i < 4; i++)
 		KUNIT_EXPECT_EQ(test, users(mm, (x >> PAGE_SHIFT) + i), 1UL);
 	for (i = 0; i < 2; i++)
 		KUNIT_EXPECT_EQ(test, users(mm, (c >> PAGE_SHIFT) + i), 0UL);
 	KUNIT_EXPECT_EQ(test, overlaps(mm), before);
+	for (i = 0; faulted && i < 2; i++) {
+		struct page_info now = page_at(mm, c + NPAGES(i));
+
+		KUNIT_EXPECT_EQ_MSG(test, now.pfn, pi[i].pfn, "page %lu", i);
+		KUNIT_EXPECT_EQ_MSG(test, now.index, v.pgoff + i, "page %lu", i);
+	}
 	fault(test, c, 4);
+	KUNIT_EXPECT_EQ(test, page_at(mm, c + NPAGES(3)).index, v.pgoff + 3);
 	check1(test, mm);
 	if (HAVE_VERIFY)
 		KUNIT_EXPECT_EQ(test, verify(test, mm).collisions, 0UL);
@@ -248,37 +275,52 @@ static void grow_busy_indexes(struct kunit *test, bool faulted)
  */
 static void test_mremap_grow_busy_indexes(struct kunit *test)
 {
-	grow_busy_indexes(test, false);
+	grow_busy_indexes(test, false, false);
 }
 
 /*
- * A faulted VMA grows in place all the same, and shares the indexes in
- * use, counted as overlap: its pages keep their indexes.
+ * A faulted VMA whose pages are its own does the same, and takes its
+ * pages to the fresh range: each gets the index of its place there.
  */
 static void test_mremap_grow_busy_indexes_faulted(struct kunit *test)
 {
-	grow_busy_indexes(test, true);
+	grow_busy_indexes(test, true, false);
+}
+
+/*
+ * A faulted VMA whose pages a fork child maps too grows in place all the
+ * same, and shares the indexes in use, counted as overlap: its pages keep
+ * their indexes.
+ */
+static void test_mremap_grow_busy_indexes_shared(struct kunit *test)
+{
+	grow_busy_indexes(test, true, true);
 }
 
 /*
  * realloc(): a faulted VMA with a neighbour right after it, in addresses
- * and so in identity indexes, grows by moving.  The moved VMA keeps its
- * pgoff and its range grows over the neighbour's indexes, counted as
- * overlap; mremap() succeeds as in mainline.
+ * and so in identity indexes, grows by moving; mremap() succeeds as in
+ * mainline.  The copy's range would grow over the neighbour's indexes;
+ * @shared: a fork child maps the VMA's pages too.
  */
-static void test_mremap_move_grow_over_neighbour(struct kunit *test)
+static void move_grow_over_neighbour(struct kunit *test, bool shared)
 {
 	struct mm_struct *mm = attach(test);
 	unsigned long base = free_area(test, 128);
 	unsigned long a = base + NPAGES(16), b = a + NPAGES(4);
-	unsigned long before;
+	struct mm_struct *mms[2] = { mm };
+	struct page_info pi[4];
+	unsigned long before, i;
+	int nr_mms = 1;
 	struct vma_info v;
 	long ret;
 
-	if (!HAVE_MREMAP)
-		kunit_skip(test, "sys_mremap() not callable here");
+	if (!HAVE_MREMAP || !BUILTIN_TEST)
+		kunit_skip(test, "needs a built-in suite with sys_mremap()");
 	map_at(test, a, 4);
 	fault(test, a, 4);
+	for (i = 0; i < 4; i++)
+		pi[i] = page_at(mm, a + NPAGES(i));
 	/*
 	 * A neighbour with pages under an anon_vma of its own: VM_NORESERVE
 	 * keeps it from merging with a or taking a's anon_vma.  (A walk only
@@ -290,7 +332,9 @@ static void test_mremap_move_grow_over_neighbour(struct kunit *test)
 				      MAP_NORESERVE | MAP_FIXED_NOREPLACE, 0),
 			b);
 	fault(test, b, 4);
-	check1(test, mm);
+	if (shared)
+		mms[nr_mms++] = fork_mm(test, mm);
+	check(test, mms, nr_mms);
 	before = overlaps(mm);
 
 	ret = do_mremap(a, NPAGES(4), NPAGES(8), MREMAP_MAYMOVE, 0);
@@ -300,18 +344,54 @@ static void test_mremap_move_grow_over_neighbour(struct kunit *test)
 	KUNIT_ASSERT_TRUE(test, v.found);
 	KUNIT_EXPECT_EQ(test, v.start, (unsigned long)ret);
 	KUNIT_EXPECT_EQ(test, v.end, ret + NPAGES(8));
-	KUNIT_EXPECT_EQ(test, v.pgoff, a >> PAGE_SHIFT);
-	KUNIT_EXPECT_EQ(test, users(mm, b >> PAGE_SHIFT), 2UL);
-	KUNIT_EXPECT_EQ(test, overlaps(mm) - before, 4UL);
-	check1(test, mm);
-	/*
-	 * Pages in the grown part have b's indexes: their walks visit b, and
-	 * the walks of b's pages visit the grown VMA.
-	 */
+	for (i = 0; i < 4; i++) {
+		struct page_info now = page_at(mm, ret + NPAGES(i));
+
+		KUNIT_EXPECT_EQ_MSG(test, now.pfn, pi[i].pfn, "page %lu", i);
+		KUNIT_EXPECT_EQ_MSG(test, now.index, v.pgoff + i, "page %lu", i);
+	}
+	check(test, mms, nr_mms);
 	fault(test, ret + NPAGES(4), 4);
-	if (HAVE_VERIFY)
-		KUNIT_EXPECT_EQ(test, verify(test, mm).collisions, 8UL);
-	check1(test, mm);
+	if (shared) {
+		/*
+		 * The pages keep their indexes (the child maps them there),
+		 * the copy's range grows over b's, counted as overlap.  Pages
+		 * in the grown part have b's indexes: their walks visit b and
+		 * its copy in the child (8), and the walks of b's pages visit
+		 * the grown VMA (4).
+		 */
+		KUNIT_EXPECT_EQ(test, v.pgoff, a >> PAGE_SHIFT);
+		/* b's users: b, its copy in the child, the grown copy. */
+		KUNIT_EXPECT_EQ(test, users(mm, b >> PAGE_SHIFT), 3UL);
+		KUNIT_EXPECT_EQ(test, overlaps(mm) - before, 4UL);
+		if (HAVE_VERIFY)
+			KUNIT_EXPECT_EQ(test, verify(test, mm).collisions, 12UL);
+	} else {
+		/*
+		 * The pages are the VMA's own: the copy moved to a fresh
+		 * range with them, their indexes rewritten, and b's indexes
+		 * and a's old ones are b's and nobody's.
+		 */
+		KUNIT_EXPECT_NE(test, v.pgoff, a >> PAGE_SHIFT);
+		KUNIT_EXPECT_EQ(test, users(mm, b >> PAGE_SHIFT), 1UL);
+		KUNIT_EXPECT_EQ(test, users(mm, a >> PAGE_SHIFT), 0UL);
+		KUNIT_EXPECT_EQ(test, overlaps(mm), before);
+		KUNIT_EXPECT_EQ(test, page_at(mm, ret + NPAGES(7)).index,
+				v.pgoff + 7);
+		if (HAVE_VERIFY)
+			KUNIT_EXPECT_EQ(test, verify(test, mm).collisions, 0UL);
+	}
+	check(test, mms, nr_mms);
+}
+
+static void test_mremap_move_grow_over_neighbour(struct kunit *test)
+{
+	move_grow_over_neighbour(test, false);
+}
+
+static void test_mremap_move_grow_over_neighbour_shared(struct kunit *test)
+{
+	move_grow_over_neighbour(test, true);
 }
 
 /*
@@ -708,8 +788,8 @@ static void map_apart(struct kunit *test, unsigned long addr)
 /*
  * In identity mode, a move that grows into indexes a VMA at identity uses
  * (x's neighbour w, at identity, holds the indexes after x's) cannot
- * record them: the mode ends, and the growth shares them as outside it,
- * counted as overlap.
+ * record them: the mode ends, and the growth goes as outside it (the
+ * copy moves to a fresh range with its pages).
  */
 static void test_identity_move_grow_over_neighbour(struct kunit *test)
 {
@@ -728,7 +808,10 @@ static void test_identity_move_grow_over_neighbour(struct kunit *test)
 					MREMAP_MAYMOVE | MREMAP_FIXED, y),
 			(long)y);
 	KUNIT_EXPECT_FALSE(test, identity_mode(mm));
-	KUNIT_EXPECT_EQ(test, overlaps(mm) - before, 2UL);
+	/* x's pages are its own: they moved on to a fresh range. */
+	KUNIT_EXPECT_EQ(test, overlaps(mm), before);
+	KUNIT_EXPECT_EQ(test, users(mm, w >> PAGE_SHIFT), 1UL);
+	KUNIT_EXPECT_NE(test, vma_at(mm, y).pgoff, x >> PAGE_SHIFT);
 	check1(test, mm);
 }
 
@@ -843,7 +926,9 @@ static struct kunit_case anon_vma_index_test_cases[] = {
 	KUNIT_CASE(test_mremap_grow_in_place),
 	KUNIT_CASE(test_mremap_grow_busy_indexes),
 	KUNIT_CASE(test_mremap_grow_busy_indexes_faulted),
+	KUNIT_CASE(test_mremap_grow_busy_indexes_shared),
 	KUNIT_CASE(test_mremap_move_grow_over_neighbour),
+	KUNIT_CASE(test_mremap_move_grow_over_neighbour_shared),
 	KUNIT_CASE(test_mprotect_split_middle),
 	KUNIT_CASE(test_stack_grows_down),
 	KUNIT_CASE(test_stack_growth_refused),
