@@ -26,6 +26,11 @@
  *  - moves the tail of the mapping, a whole VMA, with MREMAP_DONTUNMAP:
  *    the old range must have no page (mincore) and read zeros.
  *
+ * After the child's exit the parent maps, fills and half pages out memory
+ * of its own, and grows it with a page right behind it: the move must take
+ * the pages, swap entries and swap-cache folios included, to a fresh
+ * range (anon_space/stats: rekeys).
+ *
  * Every word of every page is a function of (owner, page, offset): the
  * page's number travels with it through the moves, and each step reads
  * every word of what it moved back; the child then reads everything
@@ -416,6 +421,72 @@ static void grow_moving(struct region *r, long more)
 	verify("grown and moved");
 }
 
+/*
+ * After the child's exit, the family's memory unmapped: @pages pages only
+ * this process ever had (data pages @first, @first + 1, ...), half of
+ * them paged out, grown with a page mapped right behind them, so that
+ * mremap() moves them.  Every page is its own: the move takes them to a
+ * fresh range instead of sharing the indexes after theirs (the blocking
+ * page's), swap entries and the folios still in the swap cache with them,
+ * each folio's index rewritten.  anon_space/stats must count the rekey,
+ * and the pages read back at once, while the paged-out folios are still in
+ * the swap cache: a folio mapped back from there whose index was not
+ * rewritten is copied by ksm_might_need_to_copy() (counted in
+ * ksm_swpin_copy; without CONFIG_KSM, mapped with the wrong index).
+ */
+static void own_grown(long pages, long first)
+{
+	struct region r = { "a mapping of its own", NULL, pages, first, pages };
+	long rekeys, folios, swapcache, copies, more = pages / 4;
+	char *old, *blocker, *q;
+
+	old = mmap(NULL, (pages + 1) * page, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (old == MAP_FAILED) {
+		fail("%s: mmap of %ld pages: %s", who, pages, strerror(errno));
+		return;
+	}
+	/* The page behind it, a VMA apart: mremap() cannot grow in place. */
+	blocker = old + pages * page;
+	if (mprotect(blocker, page, PROT_NONE)) {
+		fail("%s: mprotect of the page behind %s: %s", who, r.name,
+		     strerror(errno));
+		return;
+	}
+	r.addr = old;
+	fill(&r, 0, pages, 1);
+	page_out(&r, 0, pages / 2);
+	rekeys = file_field(DBG "/stats", "rekeys");
+	folios = file_field(DBG "/stats", "rekey_folios");
+	swapcache = file_field(DBG "/stats", "rekey_swapcache");
+	q = mremap(old, pages * page, (pages + more) * page, MREMAP_MAYMOVE);
+	if (q == MAP_FAILED || q == old) {
+		fail("%s: growing %s with MREMAP_MAYMOVE: %s", who, r.name,
+		     q == old ? "grew in place despite the page behind it" :
+		     strerror(errno));
+		return;
+	}
+	r.addr = q;
+	copies = file_field("/proc/vmstat", "ksm_swpin_copy");
+	check_regions(&r, 1, "moved with its pages");
+	if (file_field("/proc/vmstat", "ksm_swpin_copy") != copies)
+		fail("%s: %ld folios of %s copied on swap-in: index not rewritten",
+		     who, file_field("/proc/vmstat", "ksm_swpin_copy") - copies,
+		     r.name);
+	printf("%s, %s: rekeys +%ld, %ld folios rewritten, %ld of them in the swap cache\n",
+	       who, r.name, file_field(DBG "/stats", "rekeys") - rekeys,
+	       file_field(DBG "/stats", "rekey_folios") - folios,
+	       file_field(DBG "/stats", "rekey_swapcache") - swapcache);
+	if (file_field(DBG "/stats", "rekeys") <= rekeys)
+		fail("%s: the move of %s kept its indexes", who, r.name);
+	r.pages += more;
+	fill(&r, pages, r.pages, 1);
+	check_regions(&r, 1, "grown");
+	verify("moved with its pages");
+	munmap(blocker, page);
+	munmap(r.addr, r.pages * page);
+}
+
 /* Is [@p, @p + @len) one whole VMA (a line of /proc/self/maps)? */
 static int whole_vma(char *p, size_t len)
 {
@@ -629,6 +700,10 @@ static void family(long mb)
 		fail("the child failed");
 	check_regions(rs, 3, "read back after the child's exit");
 	verify("read back after the child's exit");
+	munmap(rs[0].addr, rs[0].pages * page);
+	munmap(rs[1].addr, rs[1].pages * page);
+	munmap(rs[2].addr, rs[2].pages * page);
+	own_grown(a.pages / 16, 2 * a.pages);
 }
 
 /* Another program as the workload (stress-ng, say): it must exit 0. */
