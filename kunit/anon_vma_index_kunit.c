@@ -298,6 +298,64 @@ static void test_mremap_grow_busy_indexes_shared(struct kunit *test)
 }
 
 /*
+ * A faulted VMA whose pages a fork child maps too grows in place into
+ * indexes that another VMA of its own mm holds (b, faulted after the fork
+ * and moved away: its pages keep c's next indexes).  The growing VMA
+ * cannot move its pages, but b can: b moves to a fresh range with its
+ * pages, and c grows into the indexes it left, nothing shared.
+ */
+static void test_mremap_grow_shared_moves_blocker(struct kunit *test)
+{
+	struct mm_struct *mm = attach(test);
+	unsigned long base = free_area(test, 128);
+	unsigned long c = base + NPAGES(16), b = c + NPAGES(2);
+	unsigned long y = base + NPAGES(64), before, i;
+	struct mm_struct *mms[2] = { mm };
+	struct page_info pi[2];
+	struct vma_info v;
+
+	if (!HAVE_MREMAP || !BUILTIN_TEST)
+		kunit_skip(test, "needs a built-in suite with sys_mremap()");
+	map_at(test, c, 2);
+	fault(test, c, 2);
+	mms[1] = fork_mm(test, mm);
+	/* VM_NORESERVE keeps b from merging with c. */
+	KUNIT_ASSERT_EQ(test, vm_mmap(NULL, b, NPAGES(2), PROT_READ | PROT_WRITE,
+				      MAP_PRIVATE | MAP_ANONYMOUS |
+				      MAP_NORESERVE | MAP_FIXED_NOREPLACE, 0),
+			b);
+	fault(test, b, 2);
+	KUNIT_ASSERT_EQ(test, vma_at(mm, b).pgoff, (c >> PAGE_SHIFT) + 2);
+	KUNIT_ASSERT_EQ(test, do_mremap(b, NPAGES(2), NPAGES(2),
+					MREMAP_MAYMOVE | MREMAP_FIXED, y),
+			(long)y);
+	for (i = 0; i < 2; i++)
+		pi[i] = page_at(mm, y + NPAGES(i));
+	KUNIT_ASSERT_EQ(test, pi[0].index, (c >> PAGE_SHIFT) + 2);
+	check(test, mms, 2);
+	before = overlaps(mm);
+
+	KUNIT_ASSERT_EQ(test, do_mremap(c, NPAGES(2), NPAGES(4), 0, 0), (long)c);
+	v = vma_at(mm, c);
+	KUNIT_EXPECT_EQ(test, v.pgoff, c >> PAGE_SHIFT);
+	KUNIT_EXPECT_EQ(test, v.end, c + NPAGES(4));
+	KUNIT_EXPECT_EQ(test, overlaps(mm), before);
+	KUNIT_EXPECT_EQ(test, users(mm, (c >> PAGE_SHIFT) + 2), 1UL);
+	v = vma_at(mm, y);
+	KUNIT_EXPECT_NE(test, v.pgoff, (c >> PAGE_SHIFT) + 2);
+	for (i = 0; i < 2; i++) {
+		struct page_info now = page_at(mm, y + NPAGES(i));
+
+		KUNIT_EXPECT_EQ_MSG(test, now.pfn, pi[i].pfn, "page %lu", i);
+		KUNIT_EXPECT_EQ_MSG(test, now.index, v.pgoff + i, "page %lu", i);
+	}
+	fault(test, c + NPAGES(2), 2);
+	check(test, mms, 2);
+	if (HAVE_VERIFY)
+		KUNIT_EXPECT_EQ(test, verify(test, mm).collisions, 0UL);
+}
+
+/*
  * realloc(): a faulted VMA with a neighbour right after it, in addresses
  * and so in identity indexes, grows by moving; mremap() succeeds as in
  * mainline.  The copy's range would grow over the neighbour's indexes;
@@ -927,6 +985,7 @@ static struct kunit_case anon_vma_index_test_cases[] = {
 	KUNIT_CASE(test_mremap_grow_busy_indexes),
 	KUNIT_CASE(test_mremap_grow_busy_indexes_faulted),
 	KUNIT_CASE(test_mremap_grow_busy_indexes_shared),
+	KUNIT_CASE(test_mremap_grow_shared_moves_blocker),
 	KUNIT_CASE(test_mremap_move_grow_over_neighbour),
 	KUNIT_CASE(test_mremap_move_grow_over_neighbour_shared),
 	KUNIT_CASE(test_mprotect_split_middle),
