@@ -13,7 +13,9 @@
 #   2. each suite kunit/NAME.c whose obj line a patch of the series adds is
 #      folded, with that obj line, into the first patch from that one on at
 #      which mm/tests/NAME.o compiles (checked with a UML build of that one
-#      object, results cached in build/series-fold.cache);
+#      object, results cached in build/series-fold.cache), and not before the
+#      patch a line "fold:NAME<TAB>SUBJECT" of series/map names (where the
+#      behaviour its cases expect arrives);
 #   3. git format-patch writes outgoing/NN-SERIES/: numbered, the conf's
 #      prefix, a cover letter from cover.txt, To/Cc from the conf plus
 #      scripts/get_maintainer.pl, Signed-off-by from your git identity
@@ -72,10 +74,18 @@ base_version=$(git -C "$TREE" show "$BASE_TAG:Makefile" |
 # --- 0. place every patch ---------------------------------------------------
 [ -f "$MAP" ] || die "missing $MAP"
 subject_of() { git mailinfo /dev/null /dev/null <"$1" | sed -n 's/^Subject: //p'; }
-declare -A place=() map_used=()
+declare -A place=() map_used=() fold_after=()
 while IFS=$'\t' read -r s subj; do
 	case $s in ''|'#'*) continue ;; esac
 	[ -n "$subj" ] || die "series/map: line '$s' has no tab and subject"
+	# fold:SUITE<TAB>SUBJECT: the suite's cases hold from that patch on
+	case $s in fold:*)
+		[ -f "$KUNIT_SRC/${s#fold:}.c" ] ||
+			die "series/map: '$s' names no suite of kunit/ (kunit/${s#fold:}.c)"
+		[ -z "${fold_after[${s#fold:}]:-}" ] || die "series/map: '$s' given twice"
+		fold_after[${s#fold:}]=$subj
+		continue ;;
+	esac
 	[ "$s" = - ] || [ -f "$SERIES_DIR/$s/conf" ] ||
 		die "series/map names series '$s', which has no series/$s/conf"
 	[ -z "${place[$subj]:-}" ] || die "series/map places '$subj' twice"
@@ -104,6 +114,10 @@ if [ "${#unplaced[@]}" -gt 0 ]; then
 fi
 for subj in "${!place[@]}"; do
 	[ -n "${map_used[$subj]:-}" ] || log "note: series/map line '${place[$subj]}  $subj' matches no patch (removed or renamed?)"
+done
+for su in "${!fold_after[@]}"; do
+	[ -n "${map_used[${fold_after[$su]}]:-}" ] ||
+		die "series/map: fold:$su names '${fold_after[$su]}', which is no patch of patches/; fix the subject"
 done
 
 # --- helpers ------------------------------------------------------------------
@@ -342,8 +356,17 @@ for s in "${series_order[@]}"; do
 	for j in "${!suites[@]}"; do
 		su=${suites[$j]}
 		[ -f "$KUNIT_SRC/$su.c" ] || die "a patch of series '$s' builds tests/$su.o, but kunit/$su.c does not exist"
-		f=
-		for ((k = entry[j]; k <= ${#chain[@]}; k++)); do
+		f= lo=${entry[j]}
+		if [ -n "${fold_after[$su]:-}" ]; then
+			for ((k = 1; k <= ${#mine[@]}; k++)); do
+				[ "$(subject_of "${mine[k - 1]}")" = "${fold_after[$su]}" ] || continue
+				[ "$k" -le "$lo" ] || lo=$k
+				break
+			done
+			[ "$k" -le "${#mine[@]}" ] ||
+				die "series/map: fold:$su names '${fold_after[$su]}', which is not in series '$s'"
+		fi
+		for ((k = lo; k <= ${#chain[@]}; k++)); do
 			if fold_compiles "${chain[k - 1]}" "$su" "${objline[$j]}"; then
 				f=$k; break
 			fi
@@ -370,6 +393,8 @@ for s in "${series_order[@]}"; do
 		folds+=" $su.c into $f/${#chain[@]}"
 		if [ "$f" = "${entry[j]}" ]; then
 			log "$s: kunit/$su.c folded into patch $f/${#chain[@]} (patches/${mine[f - 1]##*/}), which adds its obj line"
+		elif [ "$f" = "$lo" ]; then
+			log "$s: kunit/$su.c folded into patch $f/${#chain[@]} (patches/${mine[f - 1]##*/}) with its obj line, added by patch ${entry[j]} (patches/${mine[entry[j] - 1]##*/}); its cases hold from patch $f on (series/map: fold:$su)"
 		else
 			log "$s: kunit/$su.c folded into patch $f/${#chain[@]} (patches/${mine[f - 1]##*/}) with its obj line, added by patch ${entry[j]} (patches/${mine[entry[j] - 1]##*/}); it compiles from patch $f on"
 		fi
