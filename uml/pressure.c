@@ -446,9 +446,14 @@ static void own_grown(long pages, long first)
 		fail("%s: mmap of %ld pages: %s", who, pages, strerror(errno));
 		return;
 	}
-	/* The page behind it, a VMA apart: mremap() cannot grow in place. */
+	/*
+	 * The page behind it, a VMA apart, so mremap() cannot grow in place;
+	 * written first: a user of the indexes with a page does not make way
+	 * for the move (one without would move to a fresh range instead).
+	 */
 	blocker = old + pages * page;
-	if (mprotect(blocker, page, PROT_NONE)) {
+	blocker[0] = 1;
+	if (mprotect(blocker, page, PROT_READ)) {
 		fail("%s: mprotect of the page behind %s: %s", who, r.name,
 		     strerror(errno));
 		return;
