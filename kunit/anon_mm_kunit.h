@@ -539,6 +539,7 @@ static inline void need_verify(struct kunit *test)
 struct page_info {
 	unsigned long pfn;
 	unsigned long index;
+	bool exclusive;		/* PageAnonExclusive() */
 };
 
 /* The page mapped at @addr and its index, or pfn 0 if none. */
@@ -556,6 +557,8 @@ static inline struct page_info page_at(struct mm_struct *mm, unsigned long addr)
 	if (folio) {
 		pi.pfn = page_to_pfn(fw.page);
 		pi.index = folio->index + folio_page_idx(folio, fw.page);
+		pi.exclusive = folio_test_anon(folio) &&
+			       PageAnonExclusive(fw.page);
 		folio_walk_end(&fw, vma);
 	}
 	mmap_read_unlock(mm);

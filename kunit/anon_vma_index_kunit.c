@@ -185,13 +185,23 @@ static void test_mremap_grow_in_place(struct kunit *test)
 	check1(test, mm);
 }
 
+/* The pages of the VMA that grows in grow_busy_indexes(). */
+enum grow_pages {
+	GROW_NO_PAGES,
+	GROW_OWN_PAGES,
+	GROW_SHARED_PAGES,	/* a fork child maps them too */
+	GROW_CHILD_GONE,	/* shared by fork, but the child has exited */
+};
+
 /*
  * Free addresses after a VMA, but the indexes after its range are held by
- * pages moved away from there; @faulted: the VMA has pages too; @shared:
- * and they are shared with a fork child.
+ * pages moved away from there; @pages: what the VMA has.
  */
-static void grow_busy_indexes(struct kunit *test, bool faulted, bool shared)
+static void grow_busy_indexes(struct kunit *test, enum grow_pages pages)
 {
+	bool faulted = pages != GROW_NO_PAGES;
+	bool shared = pages == GROW_SHARED_PAGES;
+	struct mm_struct *child = NULL;
 	struct mm_struct *mm = attach(test);
 	unsigned long base = free_area(test, 128);
 	unsigned long c = base + NPAGES(16), x = c + NPAGES(2);
@@ -217,8 +227,17 @@ static void grow_busy_indexes(struct kunit *test, bool faulted, bool shared)
 		for (i = 0; i < 2; i++)
 			pi[i] = page_at(mm, c + NPAGES(i));
 	}
+	if (pages >= GROW_SHARED_PAGES)
+		child = fork_mm(test, mm);
 	if (shared)
-		mms[nr_mms++] = fork_mm(test, mm);
+		mms[nr_mms++] = child;
+	if (pages == GROW_CHILD_GONE) {
+		kunit_release_action(test, mmput_action, child);
+		/* Mapped once now, but still as fork left them. */
+		for (i = 0; i < 2; i++)
+			KUNIT_ASSERT_FALSE(test,
+					   page_at(mm, c + NPAGES(i)).exclusive);
+	}
 	check(test, mms, nr_mms);
 	before = overlaps(mm);
 
@@ -247,7 +266,8 @@ static void grow_busy_indexes(struct kunit *test, bool faulted, bool shared)
 	}
 	/*
 	 * Without pages, or with pages of its own (taken along, their
-	 * indexes rewritten), the VMA moves to a fresh range: nothing is
+	 * indexes rewritten; those fork shared with a child that is gone
+	 * are its own too), the VMA moves to a fresh range: nothing is
 	 * shared.
 	 */
 	KUNIT_EXPECT_NE(test, v.pgoff, c >> PAGE_SHIFT);
@@ -275,7 +295,7 @@ static void grow_busy_indexes(struct kunit *test, bool faulted, bool shared)
  */
 static void test_mremap_grow_busy_indexes(struct kunit *test)
 {
-	grow_busy_indexes(test, false, false);
+	grow_busy_indexes(test, GROW_NO_PAGES);
 }
 
 /*
@@ -284,7 +304,7 @@ static void test_mremap_grow_busy_indexes(struct kunit *test)
  */
 static void test_mremap_grow_busy_indexes_faulted(struct kunit *test)
 {
-	grow_busy_indexes(test, true, false);
+	grow_busy_indexes(test, GROW_OWN_PAGES);
 }
 
 /*
@@ -294,7 +314,17 @@ static void test_mremap_grow_busy_indexes_faulted(struct kunit *test)
  */
 static void test_mremap_grow_busy_indexes_shared(struct kunit *test)
 {
-	grow_busy_indexes(test, true, true);
+	grow_busy_indexes(test, GROW_SHARED_PAGES);
+}
+
+/*
+ * Pages fork shared with a child that has exited are mapped once, not
+ * PageAnonExclusive until written: they are the VMA's own all the same,
+ * and go with it to the fresh range.
+ */
+static void test_mremap_grow_busy_indexes_child_gone(struct kunit *test)
+{
+	grow_busy_indexes(test, GROW_CHILD_GONE);
 }
 
 /*
@@ -985,6 +1015,7 @@ static struct kunit_case anon_vma_index_test_cases[] = {
 	KUNIT_CASE(test_mremap_grow_busy_indexes),
 	KUNIT_CASE(test_mremap_grow_busy_indexes_faulted),
 	KUNIT_CASE(test_mremap_grow_busy_indexes_shared),
+	KUNIT_CASE(test_mremap_grow_busy_indexes_child_gone),
 	KUNIT_CASE(test_mremap_grow_shared_moves_blocker),
 	KUNIT_CASE(test_mremap_move_grow_over_neighbour),
 	KUNIT_CASE(test_mremap_move_grow_over_neighbour_shared),

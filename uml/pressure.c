@@ -29,7 +29,10 @@
  * After the child's exit the parent maps, fills and half pages out memory
  * of its own, and grows it with a page right behind it: the move must take
  * the pages, swap entries and swap-cache folios included, to a fresh
- * range (anon_space/stats: rekeys).
+ * range (anon_space/stats: rekeys).  Then the same with pages paged out
+ * before a fork and read back by the parent alone: still in the swap
+ * cache for the child, they must keep their indexes (rekeys_refused), and
+ * the child maps them from there without a copy (ksm_swpin_copy).
  *
  * Every word of every page is a function of (owner, page, offset): the
  * page's number travels with it through the moves, and each step reads
@@ -492,6 +495,105 @@ static void own_grown(long pages, long first)
 	munmap(r.addr, r.pages * page);
 }
 
+/*
+ * @pages pages of this process's own (data pages @first, ...) all paged
+ * out, then a fork: parent and child hold the same swap entries, no
+ * longer exclusive.  The parent reads its pages back: mapped once, but
+ * not PageAnonExclusive and still in the swap cache, where the child's
+ * swap entries will find them.  Growing them with a page behind them
+ * moves them, and the move must not take them to a fresh range (the
+ * rekey is refused, anon_space/stats: rekeys_refused): a folio whose
+ * index were rewritten would be copied when the child maps it from the
+ * swap cache (ksm_might_need_to_copy(), counted in ksm_swpin_copy),
+ * which the child checks as it reads its copy back.
+ */
+static void cow_swapped_grown(long pages, long first)
+{
+	struct region r = { "a mapping swapped before a fork", NULL, pages,
+			    first, pages };
+	long refused, present, swapped, copies, more = pages / 4;
+	int status, go[2];
+	char *old, *blocker, *q, c;
+	pid_t pid;
+
+	old = mmap(NULL, (pages + 1) * page, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (old == MAP_FAILED) {
+		fail("%s: mmap of %ld pages: %s", who, pages, strerror(errno));
+		return;
+	}
+	blocker = old + pages * page;
+	blocker[0] = 1;
+	if (mprotect(blocker, page, PROT_READ)) {
+		fail("%s: mprotect of the page behind %s: %s", who, r.name,
+		     strerror(errno));
+		return;
+	}
+	r.addr = old;
+	fill(&r, 0, pages, 1);
+	page_out(&r, 0, pages);
+	page_states(old, pages, &present, &swapped);
+	printf("%s, %s paged out: %ld pages in memory, %ld swapped\n", who,
+	       r.name, present, swapped);
+	if (present != 0)
+		fail("%s: %ld pages of %s stayed in memory: the step needs them all swapped out",
+		     who, present, r.name);
+	if (pipe(go)) {
+		fail("pipe: %s", strerror(errno));
+		return;
+	}
+	pid = fork();
+	if (pid < 0) {
+		fail("fork: %s", strerror(errno));
+		return;
+	}
+	if (pid == 0) {
+		who = "child";
+		close(go[1]);
+		if (read(go[0], &c, 1) != 1)
+			fail("%s: the parent did not grow %s", who, r.name);
+		copies = file_field("/proc/vmstat", "ksm_swpin_copy");
+		check_regions(&r, 1, "read back from the swap cache");
+		if (file_field("/proc/vmstat", "ksm_swpin_copy") != copies)
+			fail("%s: %ld folios of %s copied on swap-in: the parent rewrote their index",
+			     who, file_field("/proc/vmstat", "ksm_swpin_copy") -
+			     copies, r.name);
+		fflush(stdout);
+		_exit(failures ? 1 : 0);
+	}
+	close(go[0]);
+	check_regions(&r, 1, "read back after the fork");
+	page_states(old, pages, &present, &swapped);
+	if (present != pages)
+		fail("%s: %ld of %ld pages of %s read back", who, present,
+		     pages, r.name);
+	refused = file_field(DBG "/stats", "rekeys_refused");
+	q = mremap(old, pages * page, (pages + more) * page, MREMAP_MAYMOVE);
+	if (q == MAP_FAILED || q == old) {
+		fail("%s: growing %s with MREMAP_MAYMOVE: %s", who, r.name,
+		     q == old ? "grew in place despite the page behind it" :
+		     strerror(errno));
+		return;
+	}
+	r.addr = q;
+	printf("%s, %s grown: rekeys refused +%ld\n", who, r.name,
+	       file_field(DBG "/stats", "rekeys_refused") - refused);
+	if (file_field(DBG "/stats", "rekeys_refused") <= refused)
+		fail("%s: the move of %s was not refused a fresh range", who,
+		     r.name);
+	if (write(go[1], "1", 1) != 1)
+		fail("%s: writing to the child: %s", who,
+		     strerror(errno));
+	close(go[1]);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status))
+		fail("the child of %s failed", r.name);
+	check_regions(&r, 1, "moved, shared with the child");
+	verify("moved, shared with the child");
+	munmap(blocker, page);
+	munmap(r.addr, (r.pages + more) * page);
+}
+
 /* Is [@p, @p + @len) one whole VMA (a line of /proc/self/maps)? */
 static int whole_vma(char *p, size_t len)
 {
@@ -709,6 +811,7 @@ static void family(long mb)
 	munmap(rs[1].addr, rs[1].pages * page);
 	munmap(rs[2].addr, rs[2].pages * page);
 	own_grown(a.pages / 16, 2 * a.pages);
+	cow_swapped_grown(a.pages / 16, 3 * a.pages);
 }
 
 /* Another program as the workload (stress-ng, say): it must exit 0. */
