@@ -385,19 +385,28 @@ static void test_mremap_grow_shared_moves_blocker(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, verify(test, mm).collisions, 0UL);
 }
 
+/* Whose pages a fork child maps in move_grow_over_neighbour(). */
+enum grow_neighbour {
+	NEIGHBOUR_NOT_FORKED,
+	NEIGHBOUR_FORKED,	/* both VMAs' pages */
+	NEIGHBOUR_OWN,		/* the moving VMA's, not the neighbour's */
+};
+
 /*
  * realloc(): a faulted VMA with a neighbour right after it, in addresses
  * and so in identity indexes, grows by moving; mremap() succeeds as in
  * mainline.  The copy's range would grow over the neighbour's indexes;
- * @shared: a fork child maps the VMA's pages too.
+ * @fork: which pages a fork child maps too.
  */
-static void move_grow_over_neighbour(struct kunit *test, bool shared)
+static void move_grow_over_neighbour(struct kunit *test,
+				     enum grow_neighbour fork)
 {
 	struct mm_struct *mm = attach(test);
 	unsigned long base = free_area(test, 128);
 	unsigned long a = base + NPAGES(16), b = a + NPAGES(4);
+	bool shared = fork != NEIGHBOUR_NOT_FORKED;
 	struct mm_struct *mms[2] = { mm };
-	struct page_info pi[4];
+	struct page_info pi[4], pb[4];
 	unsigned long before, i;
 	int nr_mms = 1;
 	struct vma_info v;
@@ -409,6 +418,9 @@ static void move_grow_over_neighbour(struct kunit *test, bool shared)
 	fault(test, a, 4);
 	for (i = 0; i < 4; i++)
 		pi[i] = page_at(mm, a + NPAGES(i));
+	/* Forked before b is mapped, the child has no copy of b. */
+	if (fork == NEIGHBOUR_OWN)
+		mms[nr_mms++] = fork_mm(test, mm);
 	/*
 	 * A neighbour with pages under an anon_vma of its own: VM_NORESERVE
 	 * keeps it from merging with a or taking a's anon_vma.  (A walk only
@@ -420,7 +432,9 @@ static void move_grow_over_neighbour(struct kunit *test, bool shared)
 				      MAP_NORESERVE | MAP_FIXED_NOREPLACE, 0),
 			b);
 	fault(test, b, 4);
-	if (shared)
+	for (i = 0; i < 4; i++)
+		pb[i] = page_at(mm, b + NPAGES(i));
+	if (fork == NEIGHBOUR_FORKED)
 		mms[nr_mms++] = fork_mm(test, mm);
 	check(test, mms, nr_mms);
 	before = overlaps(mm);
@@ -440,7 +454,33 @@ static void move_grow_over_neighbour(struct kunit *test, bool shared)
 	}
 	check(test, mms, nr_mms);
 	fault(test, ret + NPAGES(4), 4);
-	if (shared) {
+	if (fork == NEIGHBOUR_OWN) {
+		struct vma_info vb = vma_at(mm, b);
+
+		/*
+		 * The pages keep their indexes (the child maps them there),
+		 * the copy's range grows over b's, counted as overlap; b's
+		 * pages are its own, so b makes way: it moves to a fresh
+		 * range with them, and nothing is shared after all.
+		 */
+		KUNIT_EXPECT_EQ(test, v.pgoff, a >> PAGE_SHIFT);
+		KUNIT_ASSERT_TRUE(test, vb.found);
+		KUNIT_EXPECT_NE(test, vb.pgoff, b >> PAGE_SHIFT);
+		for (i = 0; i < 4; i++) {
+			struct page_info now = page_at(mm, b + NPAGES(i));
+
+			KUNIT_EXPECT_EQ_MSG(test, now.pfn, pb[i].pfn,
+					    "page %lu", i);
+			KUNIT_EXPECT_EQ_MSG(test, now.index, vb.pgoff + i,
+					    "page %lu", i);
+			KUNIT_EXPECT_EQ_MSG(test,
+					    users(mm, (b >> PAGE_SHIFT) + i),
+					    1UL, "index %lu", i);
+		}
+		KUNIT_EXPECT_EQ(test, overlaps(mm) - before, 4UL);
+		if (HAVE_VERIFY)
+			KUNIT_EXPECT_EQ(test, verify(test, mm).collisions, 0UL);
+	} else if (shared) {
 		/*
 		 * The pages keep their indexes (the child maps them there),
 		 * the copy's range grows over b's, counted as overlap.  Pages
@@ -474,12 +514,21 @@ static void move_grow_over_neighbour(struct kunit *test, bool shared)
 
 static void test_mremap_move_grow_over_neighbour(struct kunit *test)
 {
-	move_grow_over_neighbour(test, false);
+	move_grow_over_neighbour(test, NEIGHBOUR_NOT_FORKED);
 }
 
 static void test_mremap_move_grow_over_neighbour_shared(struct kunit *test)
 {
-	move_grow_over_neighbour(test, true);
+	move_grow_over_neighbour(test, NEIGHBOUR_FORKED);
+}
+
+/*
+ * The moving VMA's pages are shared, its neighbour's are not: the
+ * neighbour moves to a fresh range with them, out of the copy's way.
+ */
+static void test_mremap_move_grow_neighbour_makes_way(struct kunit *test)
+{
+	move_grow_over_neighbour(test, NEIGHBOUR_OWN);
 }
 
 /*
@@ -1019,6 +1068,7 @@ static struct kunit_case anon_vma_index_test_cases[] = {
 	KUNIT_CASE(test_mremap_grow_shared_moves_blocker),
 	KUNIT_CASE(test_mremap_move_grow_over_neighbour),
 	KUNIT_CASE(test_mremap_move_grow_over_neighbour_shared),
+	KUNIT_CASE(test_mremap_move_grow_neighbour_makes_way),
 	KUNIT_CASE(test_mprotect_split_middle),
 	KUNIT_CASE(test_stack_grows_down),
 	KUNIT_CASE(test_stack_growth_refused),
