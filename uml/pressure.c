@@ -425,6 +425,52 @@ static void grow_moving(struct region *r, long more)
 }
 
 /*
+ * Map @r (r->pages pages, data pages r->first, ...) and one page right
+ * behind it, a VMA apart, so that mremap() cannot grow @r in place, and
+ * fill @r.  The page behind is written first: a user of the indexes with
+ * a page does not make way for a move (one without would move to a fresh
+ * range instead).  Returns that page, or NULL.
+ */
+static char *map_blocked(struct region *r)
+{
+	char *p, *blocker;
+
+	p = mmap(NULL, (r->pages + 1) * page, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED) {
+		fail("%s: mmap of %ld pages: %s", who, r->pages,
+		     strerror(errno));
+		return NULL;
+	}
+	blocker = p + r->pages * page;
+	blocker[0] = 1;
+	if (mprotect(blocker, page, PROT_READ)) {
+		fail("%s: mprotect of the page behind %s: %s", who, r->name,
+		     strerror(errno));
+		return NULL;
+	}
+	r->addr = p;
+	fill(r, 0, r->pages, 1);
+	return blocker;
+}
+
+/* Grow @r by @more pages with MREMAP_MAYMOVE: it must move.  0 or -1. */
+static int grow_moved(struct region *r, long more)
+{
+	char *q = mremap(r->addr, r->pages * page, (r->pages + more) * page,
+			 MREMAP_MAYMOVE);
+
+	if (q == MAP_FAILED || q == r->addr) {
+		fail("%s: growing %s with MREMAP_MAYMOVE: %s", who, r->name,
+		     q == r->addr ? "grew in place despite the page behind it" :
+		     strerror(errno));
+		return -1;
+	}
+	r->addr = q;
+	return 0;
+}
+
+/*
  * After the child's exit, the family's memory unmapped: @pages pages only
  * this process ever had (data pages @first, @first + 1, ...), half of
  * them paged out, grown with a page mapped right behind them, so that
@@ -441,40 +487,16 @@ static void own_grown(long pages, long first)
 {
 	struct region r = { "a mapping of its own", NULL, pages, first, pages };
 	long rekeys, folios, swapcache, copies, more = pages / 4;
-	char *old, *blocker, *q;
+	char *blocker = map_blocked(&r);
 
-	old = mmap(NULL, (pages + 1) * page, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (old == MAP_FAILED) {
-		fail("%s: mmap of %ld pages: %s", who, pages, strerror(errno));
+	if (!blocker)
 		return;
-	}
-	/*
-	 * The page behind it, a VMA apart, so mremap() cannot grow in place;
-	 * written first: a user of the indexes with a page does not make way
-	 * for the move (one without would move to a fresh range instead).
-	 */
-	blocker = old + pages * page;
-	blocker[0] = 1;
-	if (mprotect(blocker, page, PROT_READ)) {
-		fail("%s: mprotect of the page behind %s: %s", who, r.name,
-		     strerror(errno));
-		return;
-	}
-	r.addr = old;
-	fill(&r, 0, pages, 1);
 	page_out(&r, 0, pages / 2);
 	rekeys = file_field(DBG "/stats", "rekeys");
 	folios = file_field(DBG "/stats", "rekey_folios");
 	swapcache = file_field(DBG "/stats", "rekey_swapcache");
-	q = mremap(old, pages * page, (pages + more) * page, MREMAP_MAYMOVE);
-	if (q == MAP_FAILED || q == old) {
-		fail("%s: growing %s with MREMAP_MAYMOVE: %s", who, r.name,
-		     q == old ? "grew in place despite the page behind it" :
-		     strerror(errno));
+	if (grow_moved(&r, more))
 		return;
-	}
-	r.addr = q;
 	copies = file_field("/proc/vmstat", "ksm_swpin_copy");
 	check_regions(&r, 1, "moved with its pages");
 	if (file_field("/proc/vmstat", "ksm_swpin_copy") != copies)
@@ -512,27 +534,14 @@ static void cow_swapped_grown(long pages, long first)
 	struct region r = { "a mapping swapped before a fork", NULL, pages,
 			    first, pages };
 	long refused, present, swapped, copies, more = pages / 4;
+	char *blocker = map_blocked(&r), c;
 	int status, go[2];
-	char *old, *blocker, *q, c;
 	pid_t pid;
 
-	old = mmap(NULL, (pages + 1) * page, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (old == MAP_FAILED) {
-		fail("%s: mmap of %ld pages: %s", who, pages, strerror(errno));
+	if (!blocker)
 		return;
-	}
-	blocker = old + pages * page;
-	blocker[0] = 1;
-	if (mprotect(blocker, page, PROT_READ)) {
-		fail("%s: mprotect of the page behind %s: %s", who, r.name,
-		     strerror(errno));
-		return;
-	}
-	r.addr = old;
-	fill(&r, 0, pages, 1);
 	page_out(&r, 0, pages);
-	page_states(old, pages, &present, &swapped);
+	page_states(r.addr, pages, &present, &swapped);
 	printf("%s, %s paged out: %ld pages in memory, %ld swapped\n", who,
 	       r.name, present, swapped);
 	if (present != 0)
@@ -563,19 +572,16 @@ static void cow_swapped_grown(long pages, long first)
 	}
 	close(go[0]);
 	check_regions(&r, 1, "read back after the fork");
-	page_states(old, pages, &present, &swapped);
+	page_states(r.addr, pages, &present, &swapped);
 	if (present != pages)
 		fail("%s: %ld of %ld pages of %s read back", who, present,
 		     pages, r.name);
 	refused = file_field(DBG "/stats", "rekeys_refused");
-	q = mremap(old, pages * page, (pages + more) * page, MREMAP_MAYMOVE);
-	if (q == MAP_FAILED || q == old) {
-		fail("%s: growing %s with MREMAP_MAYMOVE: %s", who, r.name,
-		     q == old ? "grew in place despite the page behind it" :
-		     strerror(errno));
+	if (grow_moved(&r, more)) {
+		close(go[1]);		/* the child ends too */
+		waitpid(pid, &status, 0);
 		return;
 	}
-	r.addr = q;
 	printf("%s, %s grown: rekeys refused +%ld\n", who, r.name,
 	       file_field(DBG "/stats", "rekeys_refused") - refused);
 	if (file_field(DBG "/stats", "rekeys_refused") <= refused)
