@@ -135,7 +135,32 @@ static void report(struct kunit *test, const char *op, unsigned long pages,
 		   op, pages, n, ns[n / 2], ns[0], IS_ENABLED(CONFIG_ANON_SPACE));
 }
 
-static void bench_mremap_move(struct kunit *test)
+/*
+ * Make the test's mm a parent: a page of anonymous memory, then a dup_mm()
+ * child, which the caller mmput()s at the end.  With CONFIG_ANON_SPACE
+ * the family then has two mms, and the allocator serves every mapping
+ * (identity mode ends at the first fork), as in any process that has
+ * forked (a server, a shell).
+ */
+static struct mm_struct *fork_family(struct kunit *test)
+{
+	unsigned long x = vm_mmap(NULL, 0, PAGE_SIZE, PROT_READ | PROT_WRITE,
+				  MAP_PRIVATE | MAP_ANONYMOUS, 0);
+	struct mm_struct *child;
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(x));
+	touch(test, x, 1, 1);
+	child = dup_mm_kunit(current->mm);
+	KUNIT_ASSERT_NOT_NULL(test, child);
+#ifdef CONFIG_ANON_SPACE
+	/* What the forked cases time: a family out of identity mode. */
+	KUNIT_EXPECT_PTR_EQ(test, child->anon_space, current->mm->anon_space);
+	KUNIT_EXPECT_FALSE(test, READ_ONCE(current->mm->anon_space->identity));
+#endif
+	return child;
+}
+
+static void time_mremap_move(struct kunit *test, const char *op)
 {
 	const unsigned long *pages = test->param_value;
 	unsigned long len = NPAGES(*pages), base, a, b, from, to, i;
@@ -177,13 +202,27 @@ static void bench_mremap_move(struct kunit *test)
 		ns[r] = div_u64(ktime_get_ns() - t0, BENCH_BATCH);
 		KUNIT_ASSERT_EQ(test, k, BENCH_BATCH);
 	}
-	report(test, "mremap_move", *pages, ns, n);
+	report(test, op, *pages, ns, n);
 	/* What was timed: the faulted pages went back and forth intact. */
 	expect_mapped(test, from, len, true);
 	expect_mapped(test, to, len, false);
 	for (i = 0; i < *pages; i++)
 		expect_byte(test, from + NPAGES(i), byte);
 	KUNIT_EXPECT_EQ(test, vm_munmap(from, len), 0);
+}
+
+static void bench_mremap_move(struct kunit *test)
+{
+	time_mremap_move(test, "mremap_move");
+}
+
+/* The same in a forked family: the parent moves, the child idles. */
+static void bench_mremap_move_forked(struct kunit *test)
+{
+	struct mm_struct *child = fork_family(test);
+
+	time_mremap_move(test, "mremap_move_forked");
+	mmput(child);
 }
 
 /*
@@ -218,7 +257,7 @@ static unsigned long time_mmap_cycles(struct kunit *test, unsigned long pages,
 	return addr;
 }
 
-static void bench_mmap_munmap(struct kunit *test)
+static void time_mmap_munmap(struct kunit *test, const char *op)
 {
 	const unsigned long *pages = test->param_value;
 	unsigned long len = NPAGES(*pages), addr;
@@ -228,9 +267,23 @@ static void bench_mmap_munmap(struct kunit *test)
 	ns = kunit_kcalloc(test, n, sizeof(*ns), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, ns);
 	addr = time_mmap_cycles(test, *pages, false, ns, n);
-	report(test, "mmap_munmap", *pages, ns, n);
+	report(test, op, *pages, ns, n);
 	/* What was timed: each mapping went away again. */
 	expect_mapped(test, addr, len, false);
+}
+
+static void bench_mmap_munmap(struct kunit *test)
+{
+	time_mmap_munmap(test, "mmap_munmap");
+}
+
+/* The same in a forked family: the parent maps, the child idles. */
+static void bench_mmap_munmap_forked(struct kunit *test)
+{
+	struct mm_struct *child = fork_family(test);
+
+	time_mmap_munmap(test, "mmap_munmap_forked");
+	mmput(child);
 }
 
 static const unsigned long fault_pages[] = { 1, 16, 256 };
@@ -693,6 +746,8 @@ static void bench_rmap_cow(struct kunit *test)
 static struct kunit_case mremap_bench_cases[] = {
 	KUNIT_CASE_PARAM(bench_mremap_move, bench_pages_gen_params),
 	KUNIT_CASE_PARAM(bench_mmap_munmap, bench_pages_gen_params),
+	KUNIT_CASE_PARAM(bench_mremap_move_forked, bench_pages_gen_params),
+	KUNIT_CASE_PARAM(bench_mmap_munmap_forked, bench_pages_gen_params),
 	KUNIT_CASE_PARAM(bench_page_fault, fault_pages_gen_params),
 	KUNIT_CASE(bench_brk),
 	KUNIT_CASE(vmas_map_fixed_overwrite),
