@@ -22,6 +22,7 @@
  */
 
 #include <kunit/test.h>
+#include <linux/anon_space.h>
 #include <linux/err.h>
 #include <linux/kthread.h>
 #include <linux/ktime.h>
@@ -144,18 +145,21 @@ static void report(struct kunit *test, const char *op, unsigned long pages,
  */
 static struct mm_struct *fork_family(struct kunit *test)
 {
-	unsigned long x = vm_mmap(NULL, 0, PAGE_SIZE, PROT_READ | PROT_WRITE,
-				  MAP_PRIVATE | MAP_ANONYMOUS, 0);
+	unsigned long x = kunit_vm_mmap(test, NULL, 0, PAGE_SIZE,
+					PROT_READ | PROT_WRITE,
+					MAP_PRIVATE | MAP_ANONYMOUS, 0);
 	struct mm_struct *child;
 
-	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(x));
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(x) || !x);
 	touch(test, x, 1, 1);
 	child = dup_mm_kunit(current->mm);
 	KUNIT_ASSERT_NOT_NULL(test, child);
 #ifdef CONFIG_ANON_SPACE
 	/* What the forked cases time: a family out of identity mode. */
+	KUNIT_ASSERT_NOT_NULL(test, current->mm->anon_space);
 	KUNIT_EXPECT_PTR_EQ(test, child->anon_space, current->mm->anon_space);
-	KUNIT_EXPECT_FALSE(test, READ_ONCE(current->mm->anon_space->identity));
+	KUNIT_EXPECT_FALSE_MSG(test, READ_ONCE(current->mm->anon_space->identity),
+			       "the family is still in identity mode after a fork");
 #endif
 	return child;
 }
