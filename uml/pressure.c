@@ -32,7 +32,10 @@
  * range (anon_space/stats: rekeys).  Then the same with pages paged out
  * before a fork and read back by the parent alone: still in the swap
  * cache for the child, they must keep their indexes (rekeys_refused), and
- * the child maps them from there without a copy (ksm_swpin_copy).
+ * the child maps them from there without a copy (ksm_swpin_copy).  Last,
+ * pages paged out before a fork and grown unread: their swap entries stay
+ * while the child holds them too, and move with the parent's mapping once
+ * the child has exited.
  *
  * Every word of every page is a function of (owner, page, offset): the
  * page's number travels with it through the moves, and each step reads
@@ -600,6 +603,104 @@ static void cow_swapped_grown(long pages, long first)
 	munmap(r.addr, (r.pages + more) * page);
 }
 
+/*
+ * @pages pages paged out (data pages @first, ...), then a fork, and the
+ * mapping grown past a page behind it before either reads it: its swap
+ * entries are fork's, not exclusive.  If @child_waits, the child still
+ * holds the same entries (count 2): the growth must leave them at their
+ * indexes (rekeys_refused), or the parent's swap-in would put folios of
+ * a new index in the swap cache, where the child's swap-in finds them
+ * and copies them (ksm_swpin_copy), which the child checks.  Else the
+ * child has exited first, the entries are the parent's alone (count 1)
+ * and go with it to a fresh range (rekeys); the pages then read back
+ * right, none copied.
+ */
+static void swapped_unread_grown(long pages, long first, int child_waits)
+{
+	struct region r = { child_waits ? "a mapping swapped, its child alive" :
+			    "a mapping swapped, its child gone", NULL, pages,
+			    first, pages };
+	long refused, rekeys, present, swapped, copies, more = pages / 4;
+	char *blocker = map_blocked(&r), c;
+	int status, go[2];
+	pid_t pid;
+
+	if (!blocker)
+		return;
+	page_out(&r, 0, pages);
+	page_states(r.addr, pages, &present, &swapped);
+	if (present != 0)
+		fail("%s: %ld pages of %s stayed in memory: the step needs them all swapped out",
+		     who, present, r.name);
+	if (pipe(go)) {
+		fail("pipe: %s", strerror(errno));
+		return;
+	}
+	pid = fork();
+	if (pid < 0) {
+		fail("fork: %s", strerror(errno));
+		return;
+	}
+	if (pid == 0) {
+		who = "child";
+		close(go[1]);
+		if (child_waits) {
+			if (read(go[0], &c, 1) != 1)
+				fail("%s: the parent did not grow %s", who,
+				     r.name);
+			copies = file_field("/proc/vmstat", "ksm_swpin_copy");
+			check_regions(&r, 1, "read back after the parent's");
+			if (file_field("/proc/vmstat", "ksm_swpin_copy") !=
+			    copies)
+				fail("%s: %ld folios of %s copied on swap-in: the parent rewrote their index",
+				     who, file_field("/proc/vmstat",
+						     "ksm_swpin_copy") - copies,
+				     r.name);
+		}
+		fflush(stdout);
+		_exit(failures ? 1 : 0);
+	}
+	close(go[0]);
+	if (!child_waits && (waitpid(pid, &status, 0) != pid ||
+			     !WIFEXITED(status) || WEXITSTATUS(status)))
+		fail("the child of %s failed", r.name);
+	refused = file_field(DBG "/stats", "rekeys_refused");
+	rekeys = file_field(DBG "/stats", "rekeys");
+	if (grow_moved(&r, more)) {
+		close(go[1]);		/* the child ends too */
+		if (child_waits)
+			waitpid(pid, &status, 0);
+		return;
+	}
+	printf("%s, %s grown: rekeys +%ld, refused +%ld\n", who, r.name,
+	       file_field(DBG "/stats", "rekeys") - rekeys,
+	       file_field(DBG "/stats", "rekeys_refused") - refused);
+	if (child_waits &&
+	    file_field(DBG "/stats", "rekeys_refused") <= refused)
+		fail("%s: the move of %s was not refused a fresh range", who,
+		     r.name);
+	if (!child_waits && file_field(DBG "/stats", "rekeys") <= rekeys)
+		fail("%s: the move of %s kept its indexes", who, r.name);
+	copies = file_field("/proc/vmstat", "ksm_swpin_copy");
+	check_regions(&r, 1, "moved unread, read back");
+	if (file_field("/proc/vmstat", "ksm_swpin_copy") != copies)
+		fail("%s: %ld folios of %s copied on swap-in", who,
+		     file_field("/proc/vmstat", "ksm_swpin_copy") - copies,
+		     r.name);
+	if (child_waits) {
+		if (write(go[1], "1", 1) != 1)
+			fail("%s: writing to the child: %s", who,
+			     strerror(errno));
+		if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+		    WEXITSTATUS(status))
+			fail("the child of %s failed", r.name);
+	}
+	close(go[1]);
+	verify("moved unread");
+	munmap(blocker, page);
+	munmap(r.addr, (r.pages + more) * page);
+}
+
 /* Is [@p, @p + @len) one whole VMA (a line of /proc/self/maps)? */
 static int whole_vma(char *p, size_t len)
 {
@@ -818,6 +919,8 @@ static void family(long mb)
 	munmap(rs[2].addr, rs[2].pages * page);
 	own_grown(a.pages / 16, 2 * a.pages);
 	cow_swapped_grown(a.pages / 16, 3 * a.pages);
+	swapped_unread_grown(a.pages / 16, 4 * a.pages, 1);
+	swapped_unread_grown(a.pages / 16, 5 * a.pages, 0);
 }
 
 /* Another program as the workload (stress-ng, say): it must exit 0. */
