@@ -561,6 +561,7 @@ static void cow_swapped_grown(long pages, long first)
 	}
 	if (pid == 0) {
 		who = "child";
+		failures = 0;	/* its exit status: its own errors */
 		close(go[1]);
 		if (read(go[0], &c, 1) != 1)
 			fail("%s: the parent did not grow %s", who, r.name);
@@ -643,6 +644,7 @@ static void swapped_unread_grown(long pages, long first, int child_waits)
 	}
 	if (pid == 0) {
 		who = "child";
+		failures = 0;	/* its exit status: its own errors */
 		close(go[1]);
 		if (child_waits) {
 			if (read(go[0], &c, 1) != 1)
@@ -848,6 +850,7 @@ static void child(const struct region *a, int done)
 	struct region rs[3];
 
 	who = "child";
+	failures = 0;	/* its exit status: its own errors */
 	me = 1;
 	fill(a, 1, a->pages, 2);
 	printf("child: %ld pages copied on write\n", a->pages / 2);
