@@ -924,32 +924,79 @@ static void map_apart(struct kunit *test, unsigned long addr)
 
 /*
  * In identity mode, a move that grows into indexes a VMA at identity uses
- * (x's neighbour w, at identity, holds the indexes after x's) cannot
- * record them: the mode ends, and the growth goes as outside it (the
- * copy moves to a fresh range with its pages).
+ * (x's neighbour w, at identity, holds the indexes after x's: realloc()
+ * of a block whose next page is taken): x, whole, with pages of its own,
+ * first takes its destination's identity indexes, its pages with it, so
+ * that the copy lands at identity; the mode goes on and records nothing.
+ * @own: else a fork child maps x's pages too (then there is no mode to
+ * keep: the fork ended it).
  */
-static void test_identity_move_grow_over_neighbour(struct kunit *test)
+static void identity_move_grow_over_neighbour(struct kunit *test, bool own)
 {
 	struct mm_struct *mm = attach(test);
 	unsigned long base = free_area(test, 128), x = base + NPAGES(16);
-	unsigned long w = x + NPAGES(4), y = base + NPAGES(64), before;
+	unsigned long w = x + NPAGES(4), y = base + NPAGES(64), before, i;
+	struct mm_struct *mms[2] = { mm };
+	struct page_info pi[4];
+	int nr_mms = 1;
+	struct vma_info v;
 
 	if (!HAVE_MREMAP)
 		kunit_skip(test, "sys_mremap() not callable here");
 	map_at(test, x, 4);
 	fault(test, x, 4);
+	for (i = 0; i < 4; i++)
+		pi[i] = page_at(mm, x + NPAGES(i));
 	map_apart(test, w);
 	expect_identity_mode(test, mm, 0);
+	if (!own)
+		mms[nr_mms++] = fork_mm(test, mm);
 	before = overlaps(mm);
 	KUNIT_ASSERT_EQ(test, do_mremap(x, NPAGES(4), NPAGES(8),
 					MREMAP_MAYMOVE | MREMAP_FIXED, y),
 			(long)y);
-	KUNIT_EXPECT_FALSE(test, identity_mode(mm));
-	/* x's pages are its own: they moved on to a fresh range. */
-	KUNIT_EXPECT_EQ(test, overlaps(mm), before);
-	KUNIT_EXPECT_EQ(test, users(mm, w >> PAGE_SHIFT), 1UL);
-	KUNIT_EXPECT_NE(test, vma_at(mm, y).pgoff, x >> PAGE_SHIFT);
-	check1(test, mm);
+	v = vma_at(mm, y);
+	KUNIT_ASSERT_TRUE(test, v.found);
+	KUNIT_EXPECT_EQ(test, v.end, y + NPAGES(8));
+	if (own) {
+		KUNIT_EXPECT_EQ(test, users(mm, w >> PAGE_SHIFT), 1UL);
+		expect_identity_mode(test, mm, 0);
+		KUNIT_EXPECT_EQ(test, v.pgoff, y >> PAGE_SHIFT);
+		for (i = 0; i < 4; i++) {
+			struct page_info now = page_at(mm, y + NPAGES(i));
+
+			KUNIT_EXPECT_EQ_MSG(test, now.pfn, pi[i].pfn,
+					    "page %lu", i);
+			KUNIT_EXPECT_EQ_MSG(test, now.index,
+					    (y >> PAGE_SHIFT) + i, "page %lu", i);
+		}
+	} else {
+		/*
+		 * Shared pages keep their indexes: the growth shares w's
+		 * (users: w, its copy in the child, the grown copy).
+		 */
+		KUNIT_EXPECT_FALSE(test, identity_mode(mm));
+		KUNIT_EXPECT_EQ(test, v.pgoff, x >> PAGE_SHIFT);
+		KUNIT_EXPECT_EQ(test, users(mm, w >> PAGE_SHIFT), 3UL);
+		KUNIT_EXPECT_GT(test, overlaps(mm), before);
+	}
+	if (own)
+		KUNIT_EXPECT_EQ(test, overlaps(mm), before);
+	check(test, mms, nr_mms);
+}
+
+static void test_identity_move_grow_over_neighbour(struct kunit *test)
+{
+	identity_move_grow_over_neighbour(test, true);
+}
+
+/*
+ * The same after a fork, x's pages shared with the child: the mode ended
+ * at the fork, and the copy shares w's indexes (counted as overlap).
+ */
+static void test_identity_move_grow_over_neighbour_forked(struct kunit *test)
+{
+	identity_move_grow_over_neighbour(test, false);
 }
 
 /*
@@ -1079,6 +1126,7 @@ static struct kunit_case anon_vma_index_test_cases[] = {
 	KUNIT_CASE(test_identity_mode),
 	KUNIT_CASE(test_identity_dontunmap),
 	KUNIT_CASE(test_identity_move_grow_over_neighbour),
+	KUNIT_CASE(test_identity_move_grow_over_neighbour_forked),
 	KUNIT_CASE(test_identity_neighbour_of_moved),
 	KUNIT_CASE(test_identity_stack_moved),
 	{}

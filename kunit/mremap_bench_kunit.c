@@ -56,13 +56,26 @@ static long do_mremap(unsigned long addr, unsigned long len, unsigned long to)
 {
 	return sys_mremap(addr, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, to);
 }
+
+static long do_mremap_grow(unsigned long addr, unsigned long len,
+			   unsigned long new_len)
+{
+	return sys_mremap(addr, len, new_len, MREMAP_MAYMOVE, 0);
+}
 #else
 #define HAVE_MREMAP 0
 static long do_mremap(unsigned long addr, unsigned long len, unsigned long to)
 {
 	return -EOPNOTSUPP;
 }
+
+static long do_mremap_grow(unsigned long addr, unsigned long len,
+			   unsigned long new_len)
+{
+	return -EOPNOTSUPP;
+}
 #endif
+#define HAVE_MREMAP_GROW HAVE_MREMAP
 
 static const unsigned long bench_pages[] = { 1, 64, 4096 };
 
@@ -279,6 +292,43 @@ static void time_mmap_munmap(struct kunit *test, const char *op)
 static void bench_mmap_munmap(struct kunit *test)
 {
 	time_mmap_munmap(test, "mmap_munmap");
+}
+
+/*
+ * The same after a realloc() of an mmap'd block whose next page is taken
+ * (an mremap() that grows 4 faulted pages to 8 with MREMAP_MAYMOVE and
+ * must move them), the block then freed.  With CONFIG_ANON_SPACE the
+ * family of one mm stays in identity mode (checked): the copy takes its
+ * destination's identity indexes, its pages with it.
+ */
+static void bench_mmap_munmap_realloced(struct kunit *test)
+{
+	unsigned long x = free_area(test, NPAGES(16)) + NPAGES(4);
+	long ret;
+
+	if (!HAVE_MREMAP_GROW)
+		kunit_skip(test, "sys_mremap() not callable here");
+	KUNIT_ASSERT_EQ(test, vm_mmap(NULL, x, NPAGES(4), PROT_READ | PROT_WRITE,
+				      MAP_PRIVATE | MAP_ANONYMOUS |
+				      MAP_FIXED_NOREPLACE, 0), x);
+	touch(test, x, 4, 7);
+	/* The next page, taken (another protection: no merge). */
+	KUNIT_ASSERT_EQ(test, vm_mmap(NULL, x + NPAGES(4), PAGE_SIZE, PROT_READ,
+				      MAP_PRIVATE | MAP_ANONYMOUS |
+				      MAP_FIXED_NOREPLACE, 0), x + NPAGES(4));
+	ret = do_mremap_grow(x, NPAGES(4), NPAGES(8));
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(ret));
+	KUNIT_ASSERT_NE(test, (unsigned long)ret, x);
+	expect_byte(test, ret + NPAGES(3), 7);
+#ifdef CONFIG_ANON_SPACE
+	KUNIT_ASSERT_NOT_NULL(test, current->mm->anon_space);
+	KUNIT_EXPECT_TRUE_MSG(test, READ_ONCE(current->mm->anon_space->identity),
+			      "identity mode ended at the realloc's move");
+#endif
+	/* The block freed: what is timed is only what the move left. */
+	KUNIT_ASSERT_EQ(test, vm_munmap(ret, NPAGES(8)), 0);
+	KUNIT_ASSERT_EQ(test, vm_munmap(x + NPAGES(4), PAGE_SIZE), 0);
+	time_mmap_munmap(test, "mmap_munmap_realloced");
 }
 
 /* The same in a forked family: the parent maps, the child idles. */
@@ -752,6 +802,7 @@ static struct kunit_case mremap_bench_cases[] = {
 	KUNIT_CASE_PARAM(bench_mmap_munmap, bench_pages_gen_params),
 	KUNIT_CASE_PARAM(bench_mremap_move_forked, bench_pages_gen_params),
 	KUNIT_CASE_PARAM(bench_mmap_munmap_forked, bench_pages_gen_params),
+	KUNIT_CASE_PARAM(bench_mmap_munmap_realloced, bench_pages_gen_params),
 	KUNIT_CASE_PARAM(bench_page_fault, fault_pages_gen_params),
 	KUNIT_CASE(bench_brk),
 	KUNIT_CASE(vmas_map_fixed_overwrite),

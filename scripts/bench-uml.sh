@@ -188,16 +188,16 @@ nboots = len(next(iter(on.values())))
 print(f'UML kernels from bench/kunitconfig, {nboots} boots each, interleaved: ns per call,')
 print("median of the boots' medians [lowest-highest boot median]; best-boot ratio: lowest")
 print("boot median over lowest (a boot runs in one of two modes, ~1.8x apart, either kernel)")
-print(f"{'operation':<20}{'pages':>6}  {'ANON_SPACE=y':>20}  {'ANON_SPACE=n':>20}  {'median ratio':>12}  {'best-boot ratio':>15}")
+print(f"{'operation':<22}{'pages':>6}  {'ANON_SPACE=y':>20}  {'ANON_SPACE=n':>20}  {'median ratio':>12}  {'best-boot ratio':>15}")
 # each operation's rows together, mremap first, an operation's forked-family rows after it
 order = ['mremap_move', 'mremap_move_forked', 'mmap_munmap', 'mmap_munmap_forked',
-         'page_fault', 'brk']
+         'mmap_munmap_realloced', 'page_fault', 'brk']
 for key in sorted(on, key=lambda k: (order.index(k[0]) if k[0] in order else len(order),
                                      k[0], k[1])):
     m1, n1, lo1, hi1, b1 = summary(on[key])
     m0, n0, lo0, hi0, b0 = summary(off[key])
     r = ratio(m1, m0)
-    print(f"{key[0]:<20}{key[1]:>6}  {m1:>7.0f} [{lo1:.0f}-{hi1:.0f}]".ljust(40)
+    print(f"{key[0]:<22}{key[1]:>6}  {m1:>7.0f} [{lo1:.0f}-{hi1:.0f}]".ljust(42)
           + f"  {m0:>7.0f} [{lo0:.0f}-{hi0:.0f}]".ljust(22) + f"  {r:>12.2f}"
           + f"  {ratio(lo1, lo0):>15.2f}")
     ratios.append((f"{key[0]}:pages={key[1]}", r))
