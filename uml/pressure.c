@@ -474,6 +474,22 @@ static int grow_moved(struct region *r, long more)
 }
 
 /*
+ * Read @r back (swapping it in): no folio may be copied on swap-in
+ * (ksm_swpin_copy: ksm_might_need_to_copy() copies a swap-cache folio
+ * whose index does not match the place it is mapped at).
+ */
+static void read_back_uncopied(const struct region *r, const char *step)
+{
+	long copies = file_field("/proc/vmstat", "ksm_swpin_copy");
+
+	check_regions(r, 1, step);
+	copies = file_field("/proc/vmstat", "ksm_swpin_copy") - copies;
+	if (copies)
+		fail("%s, %s: %ld folios of %s copied on swap-in: their index does not match their place",
+		     who, step, copies, r->name);
+}
+
+/*
  * After the child's exit, the family's memory unmapped: @pages pages only
  * this process ever had (data pages @first, @first + 1, ...), half of
  * them paged out, grown with a page mapped right behind them, so that
@@ -489,7 +505,7 @@ static int grow_moved(struct region *r, long more)
 static void own_grown(long pages, long first)
 {
 	struct region r = { "a mapping of its own", NULL, pages, first, pages };
-	long rekeys, folios, swapcache, copies, more = pages / 4;
+	long rekeys, folios, swapcache, more = pages / 4;
 	char *blocker = map_blocked(&r);
 
 	if (!blocker)
@@ -500,12 +516,7 @@ static void own_grown(long pages, long first)
 	swapcache = file_field(DBG "/stats", "rekey_swapcache");
 	if (grow_moved(&r, more))
 		return;
-	copies = file_field("/proc/vmstat", "ksm_swpin_copy");
-	check_regions(&r, 1, "moved with its pages");
-	if (file_field("/proc/vmstat", "ksm_swpin_copy") != copies)
-		fail("%s: %ld folios of %s copied on swap-in: index not rewritten",
-		     who, file_field("/proc/vmstat", "ksm_swpin_copy") - copies,
-		     r.name);
+	read_back_uncopied(&r, "moved with its pages");
 	printf("%s, %s: rekeys +%ld, %ld folios rewritten, %ld of them in the swap cache\n",
 	       who, r.name, file_field(DBG "/stats", "rekeys") - rekeys,
 	       file_field(DBG "/stats", "rekey_folios") - folios,
@@ -520,23 +531,42 @@ static void own_grown(long pages, long first)
 	munmap(r.addr, r.pages * page);
 }
 
+/* What swapped_forked_grown() does between the fork and the growth. */
+enum swapped_step {
+	SWAPPED_READ_BACK,	/* the parent reads its pages back first */
+	SWAPPED_UNREAD,		/* nobody reads them: swap entries */
+	SWAPPED_CHILD_GONE,	/* the same after the child's exit */
+};
+
 /*
  * @pages pages of this process's own (data pages @first, ...) all paged
  * out, then a fork: parent and child hold the same swap entries, no
- * longer exclusive.  The parent reads its pages back: mapped once, but
- * not PageAnonExclusive and still in the swap cache, where the child's
- * swap entries will find them.  Growing them with a page behind them
- * moves them, and the move must not take them to a fresh range (the
- * rekey is refused, anon_space/stats: rekeys_refused): a folio whose
- * index were rewritten would be copied when the child maps it from the
- * swap cache (ksm_might_need_to_copy(), counted in ksm_swpin_copy),
- * which the child checks as it reads its copy back.
+ * longer exclusive.  Then the parent grows them past a page behind them,
+ * so that the move of the growth meets used indexes.
+ *
+ * SWAPPED_READ_BACK: the parent has read them back first: mapped once,
+ * not PageAnonExclusive, and still in the swap cache, where the child's
+ * swap entries will find them.  SWAPPED_UNREAD: nobody has; the child
+ * still holds the same entries (count 2).  Either way the move must not
+ * take them to a fresh range (anon_space/stats: rekeys_refused): a folio
+ * whose index were rewritten would be copied when the child maps it
+ * from the swap cache (ksm_might_need_to_copy(), counted in
+ * ksm_swpin_copy), which the child checks as it reads its copy back.
+ * SWAPPED_CHILD_GONE: the child has exited before the growth; the entries
+ * are the parent's alone (count 1) and go with it to a fresh range
+ * (rekeys).  The parent reads everything back, none copied.
  */
-static void cow_swapped_grown(long pages, long first)
+static void swapped_forked_grown(long pages, long first,
+				 enum swapped_step step)
 {
-	struct region r = { "a mapping swapped before a fork", NULL, pages,
-			    first, pages };
-	long refused, present, swapped, copies, more = pages / 4;
+	static const char *const names[] = {
+		[SWAPPED_READ_BACK] = "a mapping swapped before a fork",
+		[SWAPPED_UNREAD] = "a mapping swapped, its child alive",
+		[SWAPPED_CHILD_GONE] = "a mapping swapped, its child gone",
+	};
+	struct region r = { names[step], NULL, pages, first, pages };
+	int child_waits = step != SWAPPED_CHILD_GONE;
+	long refused, rekeys, present, swapped, more = pages / 4;
 	char *blocker = map_blocked(&r), c;
 	int status, go[2];
 	pid_t pid;
@@ -563,101 +593,11 @@ static void cow_swapped_grown(long pages, long first)
 		who = "child";
 		failures = 0;	/* its exit status: its own errors */
 		close(go[1]);
-		if (read(go[0], &c, 1) != 1)
-			fail("%s: the parent did not grow %s", who, r.name);
-		copies = file_field("/proc/vmstat", "ksm_swpin_copy");
-		check_regions(&r, 1, "read back from the swap cache");
-		if (file_field("/proc/vmstat", "ksm_swpin_copy") != copies)
-			fail("%s: %ld folios of %s copied on swap-in: the parent rewrote their index",
-			     who, file_field("/proc/vmstat", "ksm_swpin_copy") -
-			     copies, r.name);
-		fflush(stdout);
-		_exit(failures ? 1 : 0);
-	}
-	close(go[0]);
-	check_regions(&r, 1, "read back after the fork");
-	page_states(r.addr, pages, &present, &swapped);
-	if (present != pages)
-		fail("%s: %ld of %ld pages of %s read back", who, present,
-		     pages, r.name);
-	refused = file_field(DBG "/stats", "rekeys_refused");
-	if (grow_moved(&r, more)) {
-		close(go[1]);		/* the child ends too */
-		waitpid(pid, &status, 0);
-		return;
-	}
-	printf("%s, %s grown: rekeys refused +%ld\n", who, r.name,
-	       file_field(DBG "/stats", "rekeys_refused") - refused);
-	if (file_field(DBG "/stats", "rekeys_refused") <= refused)
-		fail("%s: the move of %s was not refused a fresh range", who,
-		     r.name);
-	if (write(go[1], "1", 1) != 1)
-		fail("%s: writing to the child: %s", who,
-		     strerror(errno));
-	close(go[1]);
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
-	    WEXITSTATUS(status))
-		fail("the child of %s failed", r.name);
-	check_regions(&r, 1, "moved, shared with the child");
-	verify("moved, shared with the child");
-	munmap(blocker, page);
-	munmap(r.addr, (r.pages + more) * page);
-}
-
-/*
- * @pages pages paged out (data pages @first, ...), then a fork, and the
- * mapping grown past a page behind it before either reads it: its swap
- * entries are fork's, not exclusive.  If @child_waits, the child still
- * holds the same entries (count 2): the growth must leave them at their
- * indexes (rekeys_refused), or the parent's swap-in would put folios of
- * a new index in the swap cache, where the child's swap-in finds them
- * and copies them (ksm_swpin_copy), which the child checks.  Else the
- * child has exited first, the entries are the parent's alone (count 1)
- * and go with it to a fresh range (rekeys); the pages then read back
- * right, none copied.
- */
-static void swapped_unread_grown(long pages, long first, int child_waits)
-{
-	struct region r = { child_waits ? "a mapping swapped, its child alive" :
-			    "a mapping swapped, its child gone", NULL, pages,
-			    first, pages };
-	long refused, rekeys, present, swapped, copies, more = pages / 4;
-	char *blocker = map_blocked(&r), c;
-	int status, go[2];
-	pid_t pid;
-
-	if (!blocker)
-		return;
-	page_out(&r, 0, pages);
-	page_states(r.addr, pages, &present, &swapped);
-	if (present != 0)
-		fail("%s: %ld pages of %s stayed in memory: the step needs them all swapped out",
-		     who, present, r.name);
-	if (pipe(go)) {
-		fail("pipe: %s", strerror(errno));
-		return;
-	}
-	pid = fork();
-	if (pid < 0) {
-		fail("fork: %s", strerror(errno));
-		return;
-	}
-	if (pid == 0) {
-		who = "child";
-		failures = 0;	/* its exit status: its own errors */
-		close(go[1]);
 		if (child_waits) {
 			if (read(go[0], &c, 1) != 1)
 				fail("%s: the parent did not grow %s", who,
 				     r.name);
-			copies = file_field("/proc/vmstat", "ksm_swpin_copy");
-			check_regions(&r, 1, "read back after the parent's");
-			if (file_field("/proc/vmstat", "ksm_swpin_copy") !=
-			    copies)
-				fail("%s: %ld folios of %s copied on swap-in: the parent rewrote their index",
-				     who, file_field("/proc/vmstat",
-						     "ksm_swpin_copy") - copies,
-				     r.name);
+			read_back_uncopied(&r, "read back from the swap cache");
 		}
 		fflush(stdout);
 		_exit(failures ? 1 : 0);
@@ -666,6 +606,13 @@ static void swapped_unread_grown(long pages, long first, int child_waits)
 	if (!child_waits && (waitpid(pid, &status, 0) != pid ||
 			     !WIFEXITED(status) || WEXITSTATUS(status)))
 		fail("the child of %s failed", r.name);
+	if (step == SWAPPED_READ_BACK) {
+		check_regions(&r, 1, "read back after the fork");
+		page_states(r.addr, pages, &present, &swapped);
+		if (present != pages)
+			fail("%s: %ld of %ld pages of %s read back", who,
+			     present, pages, r.name);
+	}
 	refused = file_field(DBG "/stats", "rekeys_refused");
 	rekeys = file_field(DBG "/stats", "rekeys");
 	if (grow_moved(&r, more)) {
@@ -683,12 +630,7 @@ static void swapped_unread_grown(long pages, long first, int child_waits)
 		     r.name);
 	if (!child_waits && file_field(DBG "/stats", "rekeys") <= rekeys)
 		fail("%s: the move of %s kept its indexes", who, r.name);
-	copies = file_field("/proc/vmstat", "ksm_swpin_copy");
-	check_regions(&r, 1, "moved unread, read back");
-	if (file_field("/proc/vmstat", "ksm_swpin_copy") != copies)
-		fail("%s: %ld folios of %s copied on swap-in", who,
-		     file_field("/proc/vmstat", "ksm_swpin_copy") - copies,
-		     r.name);
+	read_back_uncopied(&r, "moved, read back");
 	if (child_waits) {
 		if (write(go[1], "1", 1) != 1)
 			fail("%s: writing to the child: %s", who,
@@ -698,7 +640,7 @@ static void swapped_unread_grown(long pages, long first, int child_waits)
 			fail("the child of %s failed", r.name);
 	}
 	close(go[1]);
-	verify("moved unread");
+	verify("moved after the fork");
 	munmap(blocker, page);
 	munmap(r.addr, (r.pages + more) * page);
 }
@@ -921,9 +863,9 @@ static void family(long mb)
 	munmap(rs[1].addr, rs[1].pages * page);
 	munmap(rs[2].addr, rs[2].pages * page);
 	own_grown(a.pages / 16, 2 * a.pages);
-	cow_swapped_grown(a.pages / 16, 3 * a.pages);
-	swapped_unread_grown(a.pages / 16, 4 * a.pages, 1);
-	swapped_unread_grown(a.pages / 16, 5 * a.pages, 0);
+	swapped_forked_grown(a.pages / 16, 3 * a.pages, SWAPPED_READ_BACK);
+	swapped_forked_grown(a.pages / 16, 4 * a.pages, SWAPPED_UNREAD);
+	swapped_forked_grown(a.pages / 16, 5 * a.pages, SWAPPED_CHILD_GONE);
 }
 
 /* Another program as the workload (stress-ng, say): it must exit 0. */
