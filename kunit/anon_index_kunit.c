@@ -460,6 +460,57 @@ static void test_cover_overlaps(struct kunit *test)
 }
 
 /*
+ * Slots of 16 indexes (ID_END 64: four).  A range stays in its slot, off
+ * the slot's guards (its last index, and its first but in slot 0): no
+ * placement, growth or cover reaches another slot from outside it.
+ */
+static void test_slots(struct kunit *test)
+{
+	struct anon_index *ai = ai_new(test, ID_END, LIMIT, ANON_INDEX_SPACE);
+	unsigned long a, b, s;
+
+	KUNIT_EXPECT_EQ(test, anon_index_set_slots(ai, 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, anon_index_set_slots(ai, 6), -EINVAL);
+	KUNIT_EXPECT_EQ(test, anon_index_set_slots(ai, 5), 0);
+	KUNIT_EXPECT_EQ(test, anon_index_set_slots(ai, 4), 0);
+
+	/* Slot 0 from index 0; its last index is a guard. */
+	KUNIT_ASSERT_EQ(test, alloc_id(ai, 4, 0, &a), 0);
+	KUNIT_EXPECT_EQ(test, a, 0);
+	KUNIT_ASSERT_EQ(test, alloc_id(ai, 4, 12, &b), 0);
+	KUNIT_EXPECT_GE(test, b, ID_END);
+	KUNIT_EXPECT_EQ(test, anon_index_release(ai, b, 4), 0);
+	KUNIT_EXPECT_EQ(test, anon_index_take(ai, 15, 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, anon_index_take(ai, 16, 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, anon_index_take(ai, 14, 4), -EINVAL);
+
+	/* [11, 15) is as far as a range in slot 0 goes. */
+	KUNIT_ASSERT_EQ(test, alloc_id(ai, 4, 11, &b), 0);
+	KUNIT_EXPECT_EQ(test, b, 11);
+	KUNIT_EXPECT_EQ(test, anon_index_grow_end(ai, b, 4, 1), -EBUSY);
+	KUNIT_EXPECT_EQ(test, anon_index_cover(ai, 15, 2, NULL), -EINVAL);
+	/* Neither hint reaches slot 1: the range is relocated. */
+	KUNIT_ASSERT_EQ(test, alloc_hint(ai, 2, 15, NONE, NONE, &s), 0);
+	KUNIT_EXPECT_GE(test, s, ID_END);
+	KUNIT_EXPECT_EQ(test, anon_index_release(ai, s, 2), 0);
+	expect_users(test, ai, 15, 2, 0);
+
+	/* In slot 1: from its second index to its last but one. */
+	KUNIT_ASSERT_EQ(test, alloc_id(ai, 14, 17, &s), 0);
+	KUNIT_EXPECT_EQ(test, s, 17);
+	KUNIT_EXPECT_EQ(test, anon_index_grow_start(ai, s, 14, 1), -EBUSY);
+	KUNIT_EXPECT_EQ(test, anon_index_grow_end(ai, s, 14, 1), -EBUSY);
+	KUNIT_ASSERT_EQ(test, alloc_hint(ai, 1, NONE, 17, NONE, &b), 0);
+	KUNIT_EXPECT_GE(test, b, ID_END);
+	KUNIT_EXPECT_EQ(test, anon_index_release(ai, b, 1), 0);
+	expect_users(test, ai, 16, 1, 0);
+	expect_users(test, ai, 31, 2, 0);
+	/* The relocation zone has no slots. */
+	KUNIT_EXPECT_EQ(test, anon_index_take(ai, ID_END + 14, 4), 0);
+	KUNIT_EXPECT_EQ(test, anon_index_grow_end(ai, ID_END + 14, 4, 4), 0);
+}
+
+/*
  * A release whose store cannot get memory (anon_index_fail_store()) still
  * returns 0: the indexes it could not drop keep their user, are counted as
  * stranded, and are never given out again.
@@ -939,6 +990,7 @@ static struct kunit_case anon_index_test_cases[] = {
 	KUNIT_CASE(test_share_across_segments),
 	KUNIT_CASE(test_release_shrinks),
 	KUNIT_CASE(test_cover_overlaps),
+	KUNIT_CASE(test_slots),
 	KUNIT_CASE(test_uncover_restores),
 	KUNIT_CASE(test_release_strands),
 	KUNIT_CASE(test_linus_mremap_space),

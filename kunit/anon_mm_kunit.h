@@ -186,10 +186,16 @@ static inline struct vma_info vma_at(struct mm_struct *mm, unsigned long addr)
 	return info;
 }
 
-/* Does @mm's family leave its identity ranges out of the allocator? */
+/* Does @mm's family's allocator leave out @mm's ranges at identity? */
 static inline bool identity_mode(struct mm_struct *mm)
 {
-	return READ_ONCE(mm->anon_space->identity);
+	return READ_ONCE(mm->anon_node->identity);
+}
+
+/* @mm's identity index of @addr (struct anon_space_node). */
+static inline unsigned long id_index(struct mm_struct *mm, unsigned long addr)
+{
+	return mm->anon_node->base + (addr >> PAGE_SHIFT);
 }
 
 /* Users of @index: recorded, or implicit in identity mode. */
@@ -341,9 +347,10 @@ static inline void check_rmap(struct kunit *test, struct mm_struct **mms,
 /*
  * The allocator of the family of @mms covers each index exactly as often as
  * the purely anonymous VMAs of @mms do, and uses no other index; and the
- * family's tree holds exactly those VMAs (check_tree()).  In identity mode
- * (struct anon_space) the family is one mm, the allocator records exactly
- * the VMAs not at identity, and no two VMAs share an index.  Indexes that
+ * family's tree holds exactly those VMAs (check_tree()).  The VMAs of an
+ * mm in identity mode (struct anon_space_node) that are at its identity
+ * index are left out of the allocator, and no other VMA uses an index of
+ * theirs; the first mm in identity mode has no fork relative.  Indexes that
  * a release stranded for want of memory are the one excess allowed: the
  * allocator's users then sum to the VMAs' pages plus the stranded ones.
  */
@@ -353,14 +360,12 @@ static inline void check(struct kunit *test, struct mm_struct **mms, int nr_mms)
 	struct anon_index_stats st;
 	unsigned long uni = 0, end = 0, idx, bad = 0, shared = 0, pages = 0;
 	struct vma_range *r;
-	bool identity;
 	int n = 0, i, m;
 
 	r = kunit_kcalloc(test, MAX_RANGES, sizeof(*r), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	KUNIT_ASSERT_NOT_NULL(test, mms[0]->anon_space);
-	identity = identity_mode(mms[0]);
-	if (identity) {
+	if (identity_mode(mms[0]) && !mms[0]->anon_node->slot) {
 		KUNIT_EXPECT_EQ(test, nr_mms, 1);
 		KUNIT_EXPECT_NULL(test, mms[0]->anon_node->parent);
 		KUNIT_EXPECT_TRUE(test, list_empty(&mms[0]->anon_node->children));
@@ -378,8 +383,8 @@ static inline void check(struct kunit *test, struct mm_struct **mms, int nr_mms)
 				continue;
 			r[n].start = vma->vm_pgoff;
 			r[n].nr = vma_pages(vma);
-			r[n].implicit = identity &&
-				vma->vm_pgoff == vma->vm_start >> PAGE_SHIFT;
+			r[n].implicit = identity_mode(mms[m]) &&
+				vma->vm_pgoff == id_index(mms[m], vma->vm_start);
 			n++;
 		}
 		mmap_read_unlock(mms[m]);
@@ -401,9 +406,9 @@ static inline void check(struct kunit *test, struct mm_struct **mms, int nr_mms)
 			    !bad++)
 				KUNIT_FAIL(test, "index %#lx: %lu users, %lu VMAs",
 					   idx, got, want);
-			if (identity && cover(r, n, idx, false) > 1 &&
-			    !shared++)
-				KUNIT_FAIL(test, "index %#lx: %lu VMAs in identity mode",
+			if (r[i].implicit && idx >= r[i].start && idx < last &&
+			    cover(r, n, idx, false) > 1 && !shared++)
+				KUNIT_FAIL(test, "index %#lx: %lu VMAs, one at identity",
 					   idx, cover(r, n, idx, false));
 		}
 	}

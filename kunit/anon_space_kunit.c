@@ -147,9 +147,10 @@ static void test_index_zones(struct kunit *test)
 {
 	struct mm_struct *mm = mm_new(test);
 	const unsigned long nr = 16;
-	const unsigned long top = ANON_SPACE_IDENTITY_END - nr;
+	/* The last slot's last index is its guard. */
+	const unsigned long top = ANON_SPACE_IDENTITY_END - 1 - nr;
 	struct anon_space *space;
-	unsigned long a, b;
+	unsigned long a, b, c, slot;
 
 	/* Every user address is in the identity zone... */
 	KUNIT_EXPECT_LE(test, TASK_SIZE >> PAGE_SHIFT, ANON_SPACE_IDENTITY_END);
@@ -164,6 +165,17 @@ static void test_index_zones(struct kunit *test)
 			ANON_SPACE_IDENTITY_END);
 	KUNIT_EXPECT_EQ(test, space->index.limit, ANON_SPACE_INDEX_LIMIT);
 	KUNIT_EXPECT_TRUE(test, space->index.policy == ANON_INDEX_SPACE);
+	/*
+	 * A 64-bit identity zone has slots, each twice the user address
+	 * space at least (struct anon_space_node).
+	 */
+	if (BITS_PER_LONG == 64)
+		KUNIT_ASSERT_NE(test, space->index.slot_shift, 0);
+	if (space->index.slot_shift) {
+		slot = 1UL << space->index.slot_shift;
+		KUNIT_EXPECT_GE(test, slot, 2 * (TASK_SIZE >> PAGE_SHIFT));
+		KUNIT_EXPECT_GE(test, ANON_SPACE_IDENTITY_END / slot, 2UL);
+	}
 
 	/* The top of the identity zone is taken as is... */
 	KUNIT_ASSERT_EQ(test, alloc_id(space, nr, top, &a), 0);
@@ -171,9 +183,25 @@ static void test_index_zones(struct kunit *test)
 	/* ...and the same range again is relocated just above it. */
 	KUNIT_ASSERT_EQ(test, alloc_id(space, nr, top, &b), 0);
 	KUNIT_EXPECT_EQ(test, b, ANON_SPACE_IDENTITY_END + nr);
-
 	KUNIT_EXPECT_EQ(test, anon_index_release(&space->index, a, nr), 0);
 	KUNIT_EXPECT_EQ(test, anon_index_release(&space->index, b, nr), 0);
+	if (!space->index.slot_shift)
+		return;
+
+	/* A slot's guards and a range across two slots are relocated. */
+	KUNIT_ASSERT_EQ(test, alloc_id(space, nr, top + 1, &a), 0);
+	KUNIT_EXPECT_GE(test, a, ANON_SPACE_IDENTITY_END);
+	KUNIT_ASSERT_EQ(test, alloc_id(space, nr, slot, &b), 0);
+	KUNIT_EXPECT_GE(test, b, ANON_SPACE_IDENTITY_END);
+	KUNIT_ASSERT_EQ(test, alloc_id(space, nr, slot - nr / 2, &c), 0);
+	KUNIT_EXPECT_GE(test, c, ANON_SPACE_IDENTITY_END);
+	KUNIT_EXPECT_EQ(test, anon_index_release(&space->index, a, nr), 0);
+	KUNIT_EXPECT_EQ(test, anon_index_release(&space->index, b, nr), 0);
+	KUNIT_EXPECT_EQ(test, anon_index_release(&space->index, c, nr), 0);
+	/* Inside slot 1, off its guards: as is. */
+	KUNIT_ASSERT_EQ(test, alloc_id(space, nr, slot + 1, &a), 0);
+	KUNIT_EXPECT_EQ(test, a, slot + 1);
+	KUNIT_EXPECT_EQ(test, anon_index_release(&space->index, a, nr), 0);
 }
 
 static void test_fork_shares_space(struct kunit *test)

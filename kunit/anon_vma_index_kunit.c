@@ -1050,6 +1050,130 @@ static void test_identity_dontunmap(struct kunit *test)
 }
 
 /*
+ * A fork child starts in identity mode of its own: its identity index of an
+ * address is that address's in a slot of the identity zone no other mm
+ * places an index in (struct anon_space_node).  The copy of a VMA with
+ * pages shares the parent's range, recorded; the copy of one without pages
+ * and the child's new mappings sit at its identity, recorded nowhere.  Its
+ * growth of what it inherited is the allocator's, and keeps the mode.  The
+ * parent, which records every range since the fork, maps where the child
+ * did at other indexes: no index is shared.
+ */
+static void test_identity_fork_child(struct kunit *test)
+{
+	struct mm_struct *mm = attach(test), *child, *mms[2];
+	unsigned long base = free_area(test, 512), a = base + NPAGES(16);
+	unsigned long b = base + NPAGES(64), c = base + NPAGES(128);
+	struct anon_index *ai = &mm->anon_space->index;
+	unsigned long cb;
+
+	if (!HAVE_MREMAP)
+		kunit_skip(test, "sys_mremap() not callable here");
+	map_at(test, a, 4);
+	fault(test, a, 4);
+	map_at(test, b, 4);
+	expect_identity_mode(test, mm, 0);
+	child = fork_mm(test, mm);
+	mms[0] = mm;
+	mms[1] = child;
+	KUNIT_EXPECT_FALSE(test, identity_mode(mm));
+	KUNIT_ASSERT_TRUE(test, identity_mode(child));
+	KUNIT_ASSERT_GT(test, child->anon_node->slot, 0U);
+	cb = child->anon_node->base;
+	KUNIT_EXPECT_EQ(test, cb, (unsigned long)child->anon_node->slot <<
+				  ai->slot_shift);
+	KUNIT_EXPECT_EQ(test, vma_at(child, a).pgoff, a >> PAGE_SHIFT);
+	KUNIT_EXPECT_EQ(test, anon_index_users(ai, a >> PAGE_SHIFT), 2UL);
+	KUNIT_EXPECT_EQ(test, vma_at(child, b).pgoff, id_index(child, b));
+	KUNIT_EXPECT_EQ(test, anon_index_users(ai, id_index(child, b)), 0UL);
+	KUNIT_EXPECT_EQ(test, users(child, id_index(child, b)), 1UL);
+	check(test, mms, 2);
+
+	switch_mm_to(mm, child);
+	map_at(test, c, 8);
+	fault(test, c, 8);
+	/* Inherited and growing in place: the allocator grows it. */
+	KUNIT_EXPECT_EQ(test, do_mremap(a, NPAGES(4), NPAGES(8), 0, 0), (long)a);
+	fault(test, a, 8);
+	switch_mm_to(child, mm);
+	KUNIT_EXPECT_TRUE(test, identity_mode(child));
+	KUNIT_EXPECT_EQ(test, vma_at(child, c).pgoff, id_index(child, c));
+	KUNIT_EXPECT_EQ(test, anon_index_users(ai, id_index(child, c)), 0UL);
+	KUNIT_EXPECT_EQ(test, users(child, id_index(child, c) + 7), 1UL);
+	KUNIT_EXPECT_EQ(test, vma_at(child, a).end, a + NPAGES(8));
+	KUNIT_EXPECT_EQ(test, anon_index_users(ai, (a >> PAGE_SHIFT) + 7), 1UL);
+
+	/* The parent maps where the child did: other indexes. */
+	map_at(test, c, 8);
+	fault(test, c, 8);
+	KUNIT_EXPECT_EQ(test, vma_at(mm, c).pgoff, c >> PAGE_SHIFT);
+	KUNIT_EXPECT_EQ(test, anon_index_users(ai, c >> PAGE_SHIFT), 1UL);
+	check(test, mms, 2);
+	if (HAVE_VERIFY) {
+		KUNIT_EXPECT_EQ(test, verify(test, mm).collisions, 0UL);
+		KUNIT_EXPECT_EQ(test, verify(test, child).collisions, 0UL);
+	}
+}
+
+/* A fork child of @mm that the caller mmput()s. */
+static struct mm_struct *fork_child(struct kunit *test, struct mm_struct *mm)
+{
+	struct mm_struct *child = dup_mm_kunit(mm);
+
+	KUNIT_ASSERT_NOT_NULL(test, child);
+#ifdef CONFIG_MEMCG
+	RCU_INIT_POINTER(child->owner, NULL);
+#endif
+	return child;
+}
+
+/*
+ * Slots are the family's: an mm that exits gives its slot back for the
+ * next fork child, unless it forked after it got it (its child may still
+ * hold ranges there, and keeps them unique); a child that forks leaves
+ * identity mode, as the first mm does, and its child gets a slot of its
+ * own.
+ */
+static void test_identity_fork_child_slots(struct kunit *test)
+{
+	struct mm_struct *mm = attach(test), *c1, *c2, *g;
+	unsigned long x = free_area(test, 8);
+	unsigned int s1, s2, sg;
+
+	map_at(test, x, 4);
+	fault(test, x, 4);
+	c1 = fork_child(test, mm);
+	c2 = fork_child(test, mm);
+	s1 = c1->anon_node->slot;
+	s2 = c2->anon_node->slot;
+	KUNIT_EXPECT_NE(test, s1, 0U);
+	KUNIT_EXPECT_NE(test, s2, 0U);
+	KUNIT_EXPECT_NE(test, s1, s2);
+
+	/* c2 exits without forking: the next child gets its slot. */
+	mmput(c2);
+	c2 = fork_child(test, mm);
+	KUNIT_EXPECT_EQ(test, c2->anon_node->slot, s2);
+
+	/* c1 forks: it records every range, g has a slot of its own. */
+	g = fork_child(test, c1);
+	KUNIT_EXPECT_FALSE(test, identity_mode(c1));
+	KUNIT_EXPECT_TRUE(test, identity_mode(g));
+	sg = g->anon_node->slot;
+	KUNIT_EXPECT_NE(test, sg, 0U);
+	KUNIT_EXPECT_NE(test, sg, s1);
+	KUNIT_EXPECT_NE(test, sg, s2);
+	/* c1 exits, g lives on: c1's slot is never given out again. */
+	mmput(c1);
+	c1 = fork_child(test, mm);
+	KUNIT_EXPECT_NE(test, c1->anon_node->slot, s1);
+	KUNIT_EXPECT_TRUE(test, identity_mode(c1));
+	mmput(c1);
+	mmput(g);
+	mmput(c2);
+}
+
+/*
  * exec() moves the new stack down with its pages and their indexes
  * (relocate_vma_down()): the stack leaves its identity, so the allocator
  * records its range.  A mapping later put where the stack was, whose
@@ -1129,6 +1253,8 @@ static struct kunit_case anon_vma_index_test_cases[] = {
 	KUNIT_CASE(test_identity_move_grow_over_neighbour_forked),
 	KUNIT_CASE(test_identity_neighbour_of_moved),
 	KUNIT_CASE(test_identity_stack_moved),
+	KUNIT_CASE(test_identity_fork_child),
+	KUNIT_CASE(test_identity_fork_child_slots),
 	{}
 };
 

@@ -171,7 +171,7 @@ static struct mm_struct *fork_family(struct kunit *test)
 	/* What the forked cases time: a family out of identity mode. */
 	KUNIT_ASSERT_NOT_NULL(test, current->mm->anon_space);
 	KUNIT_EXPECT_PTR_EQ(test, child->anon_space, current->mm->anon_space);
-	KUNIT_EXPECT_FALSE_MSG(test, READ_ONCE(current->mm->anon_space->identity),
+	KUNIT_EXPECT_FALSE_MSG(test, READ_ONCE(current->mm->anon_node->identity),
 			       "the family is still in identity mode after a fork");
 #endif
 	return child;
@@ -322,7 +322,7 @@ static void bench_mmap_munmap_realloced(struct kunit *test)
 	expect_byte(test, ret + NPAGES(3), 7);
 #ifdef CONFIG_ANON_SPACE
 	KUNIT_ASSERT_NOT_NULL(test, current->mm->anon_space);
-	KUNIT_EXPECT_TRUE_MSG(test, READ_ONCE(current->mm->anon_space->identity),
+	KUNIT_EXPECT_TRUE_MSG(test, READ_ONCE(current->mm->anon_node->identity),
 			      "identity mode ended at the realloc's move");
 #endif
 	/* The block freed: what is timed is only what the move left. */
