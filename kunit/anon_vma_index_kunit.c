@@ -1129,15 +1129,15 @@ static struct mm_struct *fork_child(struct kunit *test, struct mm_struct *mm)
 
 /*
  * Slots are the family's: an mm that exits gives its slot back for the
- * next fork child, unless it forked after it got it (its child may still
- * hold ranges there, and keeps them unique); a child that forks leaves
- * identity mode, as the first mm does, and its child gets a slot of its
- * own.
+ * next fork child, unless it forked after it got it and a child still
+ * holds a range there (one that exec'd or exited holds none); a child that
+ * forks leaves identity mode, as the first mm does, and its child gets a
+ * slot of its own.
  */
 static void test_identity_fork_child_slots(struct kunit *test)
 {
 	struct mm_struct *mm = attach(test), *c1, *c2, *g;
-	unsigned long x = free_area(test, 8);
+	unsigned long x = free_area(test, 16), y = x + NPAGES(8);
 	unsigned int s1, s2, sg;
 
 	map_at(test, x, 4);
@@ -1155,21 +1155,38 @@ static void test_identity_fork_child_slots(struct kunit *test)
 	c2 = fork_child(test, mm);
 	KUNIT_EXPECT_EQ(test, c2->anon_node->slot, s2);
 
-	/* c1 forks: it records every range, g has a slot of its own. */
+	/* c1 maps y in its slot and forks: g shares y's range there. */
+	switch_mm_to(mm, c1);
+	map_at(test, y, 4);
+	fault(test, y, 4);
+	switch_mm_to(c1, mm);
+	KUNIT_EXPECT_EQ(test, vma_at(c1, y).pgoff, id_index(c1, y));
 	g = fork_child(test, c1);
 	KUNIT_EXPECT_FALSE(test, identity_mode(c1));
 	KUNIT_EXPECT_TRUE(test, identity_mode(g));
+	KUNIT_EXPECT_EQ(test, vma_at(g, y).pgoff, id_index(c1, y));
 	sg = g->anon_node->slot;
 	KUNIT_EXPECT_NE(test, sg, 0U);
 	KUNIT_EXPECT_NE(test, sg, s1);
 	KUNIT_EXPECT_NE(test, sg, s2);
-	/* c1 exits, g lives on: c1's slot is never given out again. */
+	/* c1 exits, g lives on with y: c1's slot is never given out again. */
 	mmput(c1);
 	c1 = fork_child(test, mm);
 	KUNIT_EXPECT_NE(test, c1->anon_node->slot, s1);
 	KUNIT_EXPECT_TRUE(test, identity_mode(c1));
 	mmput(c1);
 	mmput(g);
+
+	/* c2 forks a child that exits first (fork+exec): c2's slot is free. */
+	switch_mm_to(mm, c2);
+	map_at(test, y, 4);
+	fault(test, y, 4);
+	switch_mm_to(c2, mm);
+	g = fork_child(test, c2);
+	mmput(g);
+	mmput(c2);
+	c2 = fork_child(test, mm);
+	KUNIT_EXPECT_EQ(test, c2->anon_node->slot, s2);
 	mmput(c2);
 }
 

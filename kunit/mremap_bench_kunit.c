@@ -340,6 +340,27 @@ static void bench_mmap_munmap_forked(struct kunit *test)
 	mmput(child);
 }
 
+/*
+ * The same in the fork child: the child maps, the parent idles.  With
+ * CONFIG_ANON_SPACE the child is in identity mode of its own (checked),
+ * in its slot of the identity zone, while the parent records every range.
+ */
+static void bench_mmap_munmap_child(struct kunit *test)
+{
+	struct mm_struct *child = fork_family(test), *parent = current->mm;
+
+	kthread_unuse_mm(parent);
+	kthread_use_mm(child);
+#ifdef CONFIG_ANON_SPACE
+	KUNIT_EXPECT_TRUE_MSG(test, READ_ONCE(child->anon_node->identity),
+			      "the fork child is not in identity mode");
+#endif
+	time_mmap_munmap(test, "mmap_munmap_child");
+	kthread_unuse_mm(child);
+	kthread_use_mm(parent);
+	mmput(child);
+}
+
 static const unsigned long fault_pages[] = { 1, 16, 256 };
 
 KUNIT_ARRAY_PARAM(fault_pages, fault_pages, pages_to_desc);
@@ -803,6 +824,7 @@ static struct kunit_case mremap_bench_cases[] = {
 	KUNIT_CASE_PARAM(bench_mremap_move_forked, bench_pages_gen_params),
 	KUNIT_CASE_PARAM(bench_mmap_munmap_forked, bench_pages_gen_params),
 	KUNIT_CASE_PARAM(bench_mmap_munmap_realloced, bench_pages_gen_params),
+	KUNIT_CASE_PARAM(bench_mmap_munmap_child, bench_pages_gen_params),
 	KUNIT_CASE_PARAM(bench_page_fault, fault_pages_gen_params),
 	KUNIT_CASE(bench_brk),
 	KUNIT_CASE(vmas_map_fixed_overwrite),

@@ -43,6 +43,15 @@
  *		reads zero, and a byte written there is gone after a shrink
  *		and a new grow.
  *
+ * mmap1_child, brk1_child
+ *		mmap1 and brk1 in a fork child of the program, which waits for
+ *		it (a server's worker, a zygote's child: a process that forked
+ *		and the process it forked share their memory's family, and
+ *		with the series an mm's identity mode, patch "a fork child
+ *		starts in identity mode of its own").  The child's figures and
+ *		checks are the loop's; its exit status says how many of its
+ *		checks failed.
+ *
  * After every loop the program's VMA count (lines of /proc/self/maps)
  * must be what it was before (nothing leaked).
  *
@@ -515,17 +524,20 @@ struct loop {
 	void (*run)(unsigned long n);
 	void (*verify)(void);
 	void (*teardown)(void);
+	int in_child;	/* run in a fork child (run_loop_in_child()) */
 };
 
 static const struct loop loops[] = {
-	{ "mmap1", NULL, mmap1_run, mmap1_verify, NULL },
-	{ "brk1", brk1_setup, brk1_run, brk1_verify, NULL },
-	{ "page_fault1", NULL, page_fault1_run, NULL, NULL },
-	{ "page_fault2", page_fault2_setup, page_fault2_run, page_fault2_verify, page_fault2_teardown },
-	{ "fork", fork_setup, fork_run, NULL, fork_teardown },
-	{ "mremap_move1", move1_setup, move_run, move_verify, move_teardown },
-	{ "mremap_move64", move64_setup, move_run, move_verify, move_teardown },
-	{ "mremap_grow64", grow_setup, grow_run, grow_verify, grow_teardown },
+	{ "mmap1", NULL, mmap1_run, mmap1_verify, NULL, 0 },
+	{ "brk1", brk1_setup, brk1_run, brk1_verify, NULL, 0 },
+	{ "page_fault1", NULL, page_fault1_run, NULL, NULL, 0 },
+	{ "page_fault2", page_fault2_setup, page_fault2_run, page_fault2_verify, page_fault2_teardown, 0 },
+	{ "fork", fork_setup, fork_run, NULL, fork_teardown, 0 },
+	{ "mremap_move1", move1_setup, move_run, move_verify, move_teardown, 0 },
+	{ "mremap_move64", move64_setup, move_run, move_verify, move_teardown, 0 },
+	{ "mremap_grow64", grow_setup, grow_run, grow_verify, grow_teardown, 0 },
+	{ "mmap1_child", NULL, mmap1_run, mmap1_verify, NULL, 1 },
+	{ "brk1_child", brk1_setup, brk1_run, brk1_verify, NULL, 1 },
 };
 
 static int in_list(const char *list, const char *name)
@@ -594,6 +606,33 @@ static void run_loop(const struct loop *l)
 	       ns_per_op[0], ns_per_op[batches - 1], vmas);
 }
 
+/* Run @l in a fork child and wait for it; its failed checks count here. */
+static void run_loop_in_child(const struct loop *l)
+{
+	int before = vma_count(), st;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0) {
+		fail("%s: fork: %s", l->name, strerror(errno));
+		return;
+	}
+	if (!pid) {
+		failures = 0;
+		run_loop(l);
+		fflush(stdout);
+		_exit(failures > 100 ? 100 : failures);
+	}
+	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st)) {
+		fail("%s: the child did not exit (status %#x)", l->name, st);
+		return;
+	}
+	failures += WEXITSTATUS(st);
+	check(vma_count() == before, "%s: %d VMAs after the child's loop, %d before",
+	      l->name, vma_count(), before);
+}
+
 static int parse(int argc, char **argv)
 {
 	for (int i = 0; i < argc; i++) {
@@ -651,8 +690,12 @@ int main(int argc, char **argv)
 		       par.secs, par.batch_ms, par.mb, par.pf_mb, par.dir,
 		       *par.loops ? par.loops : "all", *par.inject ? par.inject : "none");
 		for (i = 0; i < sizeof(loops) / sizeof(loops[0]); i++)
-			if (!*par.loops || in_list(par.loops, loops[i].name))
-				run_loop(&loops[i]);
+			if (!*par.loops || in_list(par.loops, loops[i].name)) {
+				if (loops[i].in_child)
+					run_loop_in_child(&loops[i]);
+				else
+					run_loop(&loops[i]);
+			}
 	}
 	return guest_finish(init);
 }
