@@ -9,7 +9,8 @@
 #    --runs times (5) per kernel interleaved (on, off, on, off, ...):
 #    mmap1, brk1, page_fault1, page_fault2 (MAP_PRIVATE of a file in
 #    build/loops-tmp on hostfs: the bench kernels have no tmpfs), fork,
-#    mremap_move1, mremap_move64 and mremap_grow64, each for 2 s of
+#    mremap_move1, mremap_move64, mremap_grow64, and mmap1_child and
+#    brk1_child (the same in a fork child of the program), each for 2 s of
 #    timed batches after a warm-up, each checking what it timed (see
 #    uml/loops.c). A boot's figure is the median ns per operation of its
 #    batches; the table gives the median of the boots' figures and their
@@ -274,7 +275,7 @@ if lon:
     print(f"An operation: mmap1 mmap+munmap of {a['mb']} MiB; brk1 brk grow+shrink by a page; page_fault1/2")
     print(f"mmap of {a['pf_mb']} MiB, a write to each page, munmap (anonymous / MAP_PRIVATE of a hostfs file);")
     print("fork fork+exit+wait; mremap_move1/64 one move of 1/64 faulted pages; mremap_grow64 grow 64")
-    print("faulted pages to 128 in place and shrink back.")
+    print("faulted pages to 128 in place and shrink back; *_child: the same in a fork child.")
     print(f"{'loop':<15}{'ANON_SPACE_RMAP=y':>30}{'ANON_SPACE=n':>30}{'ratio':>7}")
     for name in lon:
         a, b = [(r, v / 1000, e) for r, v, e in lon[name]], [(r, v / 1000, e) for r, v, e in loff.get(name, [])]
