@@ -189,13 +189,13 @@ static inline struct vma_info vma_at(struct mm_struct *mm, unsigned long addr)
 /* Does @mm's family's allocator leave out @mm's ranges at identity? */
 static inline bool identity_mode(struct mm_struct *mm)
 {
-	return READ_ONCE(mm->anon_node->identity);
+	return anon_space_identity_mode(mm);
 }
 
 /* @mm's identity index of @addr (struct anon_space_node). */
 static inline unsigned long id_index(struct mm_struct *mm, unsigned long addr)
 {
-	return mm->anon_node->base + (addr >> PAGE_SHIFT);
+	return anon_space_identity_base(mm) + (addr >> PAGE_SHIFT);
 }
 
 /* Users of @index: recorded, or implicit in identity mode. */
@@ -365,7 +365,7 @@ static inline void check(struct kunit *test, struct mm_struct **mms, int nr_mms)
 	r = kunit_kcalloc(test, MAX_RANGES, sizeof(*r), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	KUNIT_ASSERT_NOT_NULL(test, mms[0]->anon_space);
-	if (identity_mode(mms[0]) && !mms[0]->anon_node->slot) {
+	if (identity_mode(mms[0]) && !anon_space_identity_base(mms[0])) {
 		KUNIT_EXPECT_EQ(test, nr_mms, 1);
 		KUNIT_EXPECT_NULL(test, mms[0]->anon_node->parent);
 		KUNIT_EXPECT_TRUE(test, list_empty(&mms[0]->anon_node->children));
