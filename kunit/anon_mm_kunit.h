@@ -503,17 +503,26 @@ static inline void check1(struct kunit *test, struct mm_struct *mm)
 	check(test, &mm, 1);
 }
 
-/* A fork child of @mm, or NULL if dup_mm() failed; mmput() at the end. */
-static inline struct mm_struct *try_fork_mm(struct kunit *test, struct mm_struct *mm)
+/* A fork child of @mm, or NULL if dup_mm() failed; the caller mmput()s it. */
+static inline struct mm_struct *dup_child(struct mm_struct *mm)
 {
 	struct mm_struct *child = dup_mm_kunit(mm);
 
-	if (!child)
-		return NULL;
 #ifdef CONFIG_MEMCG
 	/* Actions run in another thread than the mm's owner. */
-	RCU_INIT_POINTER(child->owner, NULL);
+	if (child)
+		RCU_INIT_POINTER(child->owner, NULL);
 #endif
+	return child;
+}
+
+/* A fork child of @mm, or NULL if dup_mm() failed; mmput() at the end. */
+static inline struct mm_struct *try_fork_mm(struct kunit *test, struct mm_struct *mm)
+{
+	struct mm_struct *child = dup_child(mm);
+
+	if (!child)
+		return NULL;
 	KUNIT_ASSERT_EQ(test,
 			kunit_add_action_or_reset(test, mmput_action, child), 0);
 	return child;

@@ -1118,12 +1118,9 @@ static void test_identity_fork_child(struct kunit *test)
 /* A fork child of @mm that the caller mmput()s. */
 static struct mm_struct *fork_child(struct kunit *test, struct mm_struct *mm)
 {
-	struct mm_struct *child = dup_mm_kunit(mm);
+	struct mm_struct *child = dup_child(mm);
 
 	KUNIT_ASSERT_NOT_NULL(test, child);
-#ifdef CONFIG_MEMCG
-	RCU_INIT_POINTER(child->owner, NULL);
-#endif
 	return child;
 }
 
