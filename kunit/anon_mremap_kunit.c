@@ -338,6 +338,120 @@ static void test_merge_with_new_neighbour(struct kunit *test)
 	check1(test, mm);
 }
 
+/*
+ * A move that neither grows nor keeps its old VMA hands the range over to
+ * the copy: the allocator's count of each index stays what it was (1 for a
+ * range of the mover's own, 2 for one a fork child shares), the old part's
+ * unmap releases nothing, and the copy's own unmap later releases the
+ * range, all of it.  In identity mode (a recorded range moved on) and
+ * after a fork.
+ */
+static void test_move_hands_range_over(struct kunit *test)
+{
+	struct mm_struct *mm = attach(test);
+	unsigned long base = free_area(test, 256);
+	unsigned long x = base + NPAGES(16), y = base + NPAGES(64);
+	unsigned long z = base + NPAGES(112), w = base + NPAGES(160);
+	struct mm_struct *mms[2] = { mm };
+	struct page_info pi[4], sh[4];
+	int i;
+
+	need_pages(test);
+	map_at(test, x, 4);
+	fault(test, x, 4);
+	record(test, mm, x, 4, pi);
+	/* Away from identity: recorded; then on, from recorded to recorded. */
+	KUNIT_ASSERT_EQ(test, do_mremap(x, NPAGES(4), NPAGES(4),
+					MREMAP_MAYMOVE | MREMAP_FIXED, y),
+			(long)y);
+	KUNIT_ASSERT_EQ(test, do_mremap(y, NPAGES(4), NPAGES(4),
+					MREMAP_MAYMOVE | MREMAP_FIXED, z),
+			(long)z);
+	expect_pages(test, mm, z, 4, pi);
+	for (i = 0; i < 4; i++)
+		KUNIT_EXPECT_EQ_MSG(test, users(mm, pi[i].index), 1UL,
+				    "page %d after two moves", i);
+	check1(test, mm);
+
+	/* After a fork: the pages at z are shared with the child. */
+	mms[1] = try_fork_mm(test, mm);
+	KUNIT_ASSERT_NOT_NULL(test, mms[1]);
+	KUNIT_ASSERT_FALSE(test, identity_mode(mm));
+	KUNIT_ASSERT_EQ(test, do_mremap(z, NPAGES(4), NPAGES(4),
+					MREMAP_MAYMOVE | MREMAP_FIXED, w),
+			(long)w);
+	expect_pages(test, mm, w, 4, pi);
+	for (i = 0; i < 4; i++)
+		KUNIT_EXPECT_EQ_MSG(test, users(mm, pi[i].index), 2UL,
+				    "shared page %d after the move", i);
+	/* And a range of the parent's own, mapped after the fork. */
+	map_at(test, x, 4);
+	fault(test, x, 4);
+	record(test, mm, x, 4, sh);
+	KUNIT_ASSERT_EQ(test, do_mremap(x, NPAGES(4), NPAGES(4),
+					MREMAP_MAYMOVE | MREMAP_FIXED, y),
+			(long)y);
+	expect_pages(test, mm, y, 4, sh);
+	for (i = 0; i < 4; i++)
+		KUNIT_EXPECT_EQ_MSG(test, users(mm, sh[i].index), 1UL,
+				    "own page %d after the move", i);
+	check(test, mms, 2);
+
+	/* Unmapped, the copies give their ranges back, all of them. */
+	KUNIT_ASSERT_EQ(test, vm_munmap(y, NPAGES(4)), 0);
+	KUNIT_ASSERT_EQ(test, vm_munmap(w, NPAGES(4)), 0);
+	for (i = 0; i < 4; i++) {
+		KUNIT_EXPECT_EQ_MSG(test, users(mm, sh[i].index), 0UL,
+				    "own page %d unmapped", i);
+		KUNIT_EXPECT_EQ_MSG(test, users(mm, pi[i].index), 1UL,
+				    "shared page %d unmapped by the parent", i);
+	}
+	check(test, mms, 2);
+}
+
+/*
+ * Should the old part's unmap fail after a move that handed its range
+ * over (move_vma() leaves the old VMA then, empty), the two VMAs share the
+ * range: anon_space_move_unmapped() counts the second user.
+ */
+static void test_move_unmap_failed_shares(struct kunit *test)
+{
+	struct mm_struct *mm = attach(test);
+	unsigned long base = free_area(test, 128);
+	unsigned long x = base + NPAGES(16), y = base + NPAGES(64);
+	struct mm_struct *mms[2] = { mm };
+	struct anon_space_move am;
+	struct vm_area_struct *vma;
+	struct page_info pi[4];
+	int ret;
+
+	need_pages(test);
+	map_at(test, x, 4);
+	fault(test, x, 4);
+	record(test, mm, x, 4, pi);
+	mms[1] = try_fork_mm(test, mm);
+	KUNIT_ASSERT_NOT_NULL(test, mms[1]);
+	mmap_write_lock(mm);
+	vma = vma_lookup(mm, x);
+	ret = vma ? anon_space_move_begin(&am, vma, x, NPAGES(4), NPAGES(4),
+					  y, false) : -EFAULT;
+	if (!ret) {
+		/* The move and the unmap that failed: nothing released. */
+		anon_space_move_unmapped(&am, mm);
+	}
+	mmap_write_unlock(mm);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	/* x's VMA and the child's copy, and the copy move_vma() made. */
+	KUNIT_EXPECT_EQ(test, users(mm, pi[0].index), 3UL);
+	KUNIT_EXPECT_EQ(test, users(mm, pi[3].index), 3UL);
+	/* Here no copy exists: give its share back for check(). */
+	mmap_write_lock(mm);
+	anon_space_release_range(mm, y, pi[0].index, 4);
+	mmap_write_unlock(mm);
+	KUNIT_EXPECT_EQ(test, users(mm, pi[0].index), 2UL);
+	check(test, mms, 2);
+}
+
 static struct kunit_case anon_mremap_test_cases[] = {
 	KUNIT_CASE(test_move),
 	KUNIT_CASE(test_shrink),
@@ -350,6 +464,8 @@ static struct kunit_case anon_mremap_test_cases[] = {
 	KUNIT_CASE(test_linus_scenario_naive),
 	KUNIT_CASE(test_planted_reuse_counted),
 	KUNIT_CASE(test_merge_with_new_neighbour),
+	KUNIT_CASE(test_move_hands_range_over),
+	KUNIT_CASE(test_move_unmap_failed_shares),
 	{}
 };
 
