@@ -21,7 +21,7 @@ SMP ?=
 .DEFAULT_GOAL := all
 .PHONY: help all deps prepare build run kunit kasan valgrind valgrind-uml valgrind-uml-proof \
 	vma-test selfcheck pressure selftests base checkpatch kernel-doc \
-	gdb gdb-check refresh series-build series patches-check check bench forktree bench-loops clean distclean sysdiff soak check-smp
+	gdb gdb-check refresh series-build series patches-check check bench bench-compare forktree bench-loops clean distclean sysdiff soak check-smp
 
 help: ## list the targets
 	@echo "usage: make [TARGET] [SUITE=glob] [BREAK=function] [LINUX_SRC=/path/to/6.12.y/git]"
@@ -113,6 +113,10 @@ forktree: ## uml/forktree on the two bench kernels (built by make bench): fork t
 
 bench-loops: ## uml/loops (mmap1, brk1, page_fault1/2, fork, mremap, mmap1/brk1 in a fork child) and stress-ng mm stressors on the two bench kernels (built by make bench); RUNS=5, STRESS_RUNS=3 per kernel
 	@$(S)/bench-loops.sh $(if $(RUNS),--runs $(RUNS)) $(if $(STRESS_RUNS),--stress-runs $(STRESS_RUNS))
+
+bench-compare: ## mremap_bench cases on KERNELS="name=binary ..." (kept bench kernels, experiments; the last is the reference), BOOTS=11 interleaved, GLOB=; builds nothing
+	@$(if $(KERNELS),,$(error KERNELS="name=path name=path ..." is needed, e.g. KERNELS="before=build/kernels/before after=build/linux/.kunit-bench-on/linux off=build/linux/.kunit-bench-off/linux"))
+	@$(S)/bench-compare.sh $(if $(BOOTS),--boots $(BOOTS)) $(if $(GLOB),--glob '$(GLOB)') $(KERNELS)
 
 check: ## every test: checkpatch, kernel-doc, UML suites, KASAN, Valgrind, tools/testing/vma, programs on UML, mm selftests and sysdiff against the baseline, GDB
 	@$(S)/check.sh

@@ -94,13 +94,8 @@ build() {
 
 # run VARIANT: the suite's "bench:" lines, or die with the log's name.
 run() {
-	local log=$BUILD/bench-$1.log
-	bench_pin "$cpu"
-	kunit_boot_args mremap_bench 1G "mremap_bench_kunit.bench_rounds=$rounds"
-	"$TREE/.kunit-bench-$1/linux" "${KUNIT_BOOT_ARGS[@]}" </dev/null >"$log" 2>&1 || true
-	grep -q '^# mremap_bench: pass:[1-9]' "$log" && ! grep -q 'not ok' "$log" ||
-		die "mremap_bench failed on the $1 kernel (log: $log)"
-	grep -o -e 'bench: [a-z_]* pages=.*' -e 'vmas: [a-z_]* count=.*' "$log"
+	bench_suite_boot "$TREE/.kunit-bench-$1/linux" "$BUILD/bench-$1.log" \
+		"$cpu" mremap_bench "$rounds"
 }
 
 # swap VARIANT N: boot uml/swapbench on the VARIANT kernel (run N), with a

@@ -266,6 +266,27 @@ bench_pin() {
 		die "taskset -p -c $1 failed"
 }
 
+# bench_suite_boot KERNEL LOG CPU GLOB ROUNDS: boot the UML kernel KERNEL
+# (one built from bench/kunitconfig, or any with CONFIG_MREMAP_KUNIT_BENCH)
+# into the mremap_bench cases that match GLOB ("mremap_bench" for all),
+# ROUNDS timed rounds each, pinned to host CPU CPU (bench_pin), console to
+# LOG; print the suite's "bench:" and "vmas:" lines, or die naming LOG.
+# The one boot of the timing suite that the bench scripts share.
+bench_suite_boot() {
+	local kernel=$1 log=$2 cpu=$3 glob=$4 rounds=$5
+	[ -x "$kernel" ] || die "no UML kernel at $kernel"
+	(
+		bench_pin "$cpu"
+		kunit_boot_args "$glob" 1G "mremap_bench_kunit.bench_rounds=$rounds"
+		"$kernel" "${KUNIT_BOOT_ARGS[@]}" </dev/null >"$log" 2>&1 || true
+	)
+	# The suite's own result line (a suite of one case prints no
+	# "# mremap_bench: pass:" line), no failure, and some figures.
+	grep -Eq '^ok [0-9]+ mremap_bench$' "$log" && ! grep -q 'not ok' "$log" &&
+		grep -o -e 'bench: [a-z_]* pages=.*' -e 'vmas: [a-z_]* count=.*' "$log" ||
+		die "mremap_bench failed or printed no figures on $kernel (log: $log)"
+}
+
 # tree_dirty: print the tree's uncommitted changes (ignored files excluded).
 tree_dirty() {
 	git -C "$TREE" status --porcelain --untracked-files=normal

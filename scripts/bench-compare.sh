@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Time the same mremap_bench cases on several UML kernels side by side:
+# the kernels a change is judged by (the bench kernel before and after a
+# patch, an experiment, mainline's), booted in turn --boots times each,
+# interleaved (a, b, c, a, b, c, ...) and pinned to one host CPU, as
+# scripts/bench-uml.sh boots its two. Each NAME=KERNEL is a UML binary
+# with the suite built in (CONFIG_MREMAP_KUNIT_BENCH, e.g. a copy of
+# build/linux/.kunit-bench-on/linux kept before rebuilding it); the last
+# is the reference. Prints per case the median of the boots' medians with
+# the range of the boot medians, and each kernel's ratio to the reference:
+# of the medians, and of the lowest boot medians (best-boot; boots fall
+# into modes up to two-fold apart, results.md). Builds nothing.
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+usage() {
+	echo "usage: ${0##*/} [--glob GLOB] [--boots N] [--rounds N] [--cpu N|none] NAME=KERNEL NAME=KERNEL..."
+	echo "  --glob GLOB  mremap_bench cases (kunit.filter_glob; default mremap_bench.bench_[bmp]*:"
+	echo "               every timing case but the reverse-map walks)"
+	echo "  --boots N    boots per kernel, interleaved (default 11)"
+	echo "  --rounds N   timed rounds per case (default 201)"
+	echo "  --cpu N|none host CPU every boot runs on (default 1)"
+	echo "  e.g. ${0##*/} before=build/kernels/before after=build/linux/.kunit-bench-on/linux off=build/linux/.kunit-bench-off/linux"
+}
+glob='mremap_bench.bench_[bmp]*'
+boots=11
+rounds=201
+cpu=1
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-h|--help) usage; exit 0 ;;
+	--glob) glob=${2:?--glob needs a pattern}; shift 2 ;;
+	--boots) positive_arg --boots "${2:-}"; boots=$2; shift 2 ;;
+	--rounds) positive_arg --rounds "${2:-}"; rounds=$2; shift 2 ;;
+	--cpu) bench_cpu_arg --cpu "${2:-}"; cpu=$2; shift 2 ;;
+	-*) usage >&2; die "unknown option '$1'" ;;
+	*) break ;;
+	esac
+done
+[ $# -ge 2 ] || { usage >&2; die "give at least two NAME=KERNEL"; }
+case "$glob" in mremap_bench*) ;; *) die "--glob '$glob' is not a mremap_bench case pattern" ;; esac
+names=() kernels=()
+for arg in "$@"; do
+	[[ $arg == ?*=?* ]] || { usage >&2; die "'$arg' is not NAME=KERNEL"; }
+	name=${arg%%=*} kernel=${arg#*=}
+	[[ $name =~ ^[A-Za-z0-9_.-]+$ ]] || die "name '$name': letters, digits, '_', '.', '-' only"
+	[ -x "$kernel" ] || die "$name: no executable UML kernel at $kernel"
+	for n in "${names[@]}"; do [ "$n" != "$name" ] || die "name '$name' given twice"; done
+	names+=("$name") kernels+=("$kernel")
+done
+mkdir -p "$BUILD"
+echo "date: $(date '+%Y-%m-%d %H:%M:%S %Z'); cases: $glob; boots: $boots per kernel, interleaved, on CPU $cpu; rounds: $rounds"
+lines=
+# Each round (one boot of every kernel) holds the build lock: no kernel
+# build of the scripts runs beside it.
+for ((i = 1; i <= boots; i++)); do
+	kbuild_lock
+	for k in "${!names[@]}"; do
+		out=$(bench_suite_boot "${kernels[$k]}" "$BUILD/bench-compare-${names[$k]}.log" \
+			"$cpu" "$glob" "$rounds")
+		lines+=$(sed "s/^/${names[$k]} /" <<<"$out")$'\n'
+	done
+	kbuild_unlock
+done
+NAMES="${names[*]}" LINES="$lines" python3 - <<'EOF'
+import os, re, statistics
+
+names = os.environ['NAMES'].split()
+boots = {}
+for line in os.environ['LINES'].splitlines():
+    f = dict(re.findall(r'(\w+)=(\S+)', line))
+    parts = line.split()
+    if len(parts) < 3 or parts[1] != 'bench:':
+        continue
+    key = (parts[2], int(f['pages']), int(f.get('children', 0)))
+    boots.setdefault(key, {}).setdefault(parts[0], []).append(int(f['median_ns']))
+ref = names[-1]
+head = f"{'case':<22}{'pages':>6}{'children':>9}" + ''.join(f'{n:>22}' for n in names)
+print("ns per call: median of the boots' medians [lowest-highest boot median]")
+print(head + '   ratio to ' + ref + ': median / best-boot, ' + ', '.join(names[:-1]))
+for key in sorted(boots):
+    row = boots[key]
+    if any(n not in row for n in names):
+        continue
+    cells = ''.join(f"{statistics.median(row[n]):>8.0f} [{min(row[n])}-{max(row[n])}]".rjust(22)
+                    for n in names)
+    rm, rb = statistics.median(row[ref]), min(row[ref])
+    ratios = ', '.join(f'{statistics.median(row[n]) / rm:.2f} / {min(row[n]) / rb:.2f}'
+                       for n in names[:-1])
+    print(f'{key[0]:<22}{key[1]:>6}{key[2] or "":>9}{cells}   {ratios}')
+EOF
