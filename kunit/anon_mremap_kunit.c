@@ -452,6 +452,59 @@ static void test_move_unmap_failed_shares(struct kunit *test)
 	check(test, mms, 2);
 }
 
+/*
+ * If even that share fails, the node keeps the handover until one of the
+ * two VMAs releases exactly the range.  A move in the meantime must not
+ * overwrite it: it shares its own range instead, and the handover left
+ * behind still skips its release.
+ */
+static void test_move_keeps_pending_handover(struct kunit *test)
+{
+	struct mm_struct *mm = attach(test);
+	unsigned long base = free_area(test, 256);
+	unsigned long x = base + NPAGES(16), y = base + NPAGES(64);
+	unsigned long z = base + NPAGES(112), w = base + NPAGES(160);
+	struct mm_struct *mms[2] = { mm };
+	struct anon_space_move am;
+	struct vm_area_struct *vma;
+	struct page_info pi[4], pz[4];
+	int ret;
+
+	need_pages(test);
+	map_at(test, x, 4);
+	fault(test, x, 4);
+	record(test, mm, x, 4, pi);
+	map_at(test, z, 4);
+	fault(test, z, 4);
+	record(test, mm, z, 4, pz);
+	mms[1] = try_fork_mm(test, mm);
+	KUNIT_ASSERT_NOT_NULL(test, mms[1]);
+	/* x's move began; its unmap and the share after it failed. */
+	mmap_write_lock(mm);
+	vma = vma_lookup(mm, x);
+	ret = vma ? anon_space_move_begin(&am, vma, x, NPAGES(4), NPAGES(4),
+					  y, false) : -EFAULT;
+	mmap_write_unlock(mm);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	KUNIT_ASSERT_EQ(test, mm->anon_node->nr_handover, 4UL);
+
+	KUNIT_ASSERT_EQ(test, do_mremap(z, NPAGES(4), NPAGES(4),
+					MREMAP_MAYMOVE | MREMAP_FIXED, w),
+			(long)w);
+	expect_pages(test, mm, w, 4, pz);
+	KUNIT_EXPECT_EQ(test, users(mm, pz[0].index), 2UL);
+	KUNIT_EXPECT_EQ(test, mm->anon_node->nr_handover, 4UL);
+	KUNIT_EXPECT_EQ(test, mm->anon_node->handover, pi[0].index);
+
+	/* The copy that never was goes: its release is the one skipped. */
+	mmap_write_lock(mm);
+	anon_space_release_range(mm, y, pi[0].index, 4);
+	mmap_write_unlock(mm);
+	KUNIT_EXPECT_EQ(test, mm->anon_node->nr_handover, 0UL);
+	KUNIT_EXPECT_EQ(test, users(mm, pi[0].index), 2UL);
+	check(test, mms, 2);
+}
+
 static struct kunit_case anon_mremap_test_cases[] = {
 	KUNIT_CASE(test_move),
 	KUNIT_CASE(test_shrink),
@@ -466,6 +519,7 @@ static struct kunit_case anon_mremap_test_cases[] = {
 	KUNIT_CASE(test_merge_with_new_neighbour),
 	KUNIT_CASE(test_move_hands_range_over),
 	KUNIT_CASE(test_move_unmap_failed_shares),
+	KUNIT_CASE(test_move_keeps_pending_handover),
 	{}
 };
 
