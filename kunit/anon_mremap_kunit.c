@@ -41,6 +41,36 @@ static void expect_pages(struct kunit *test, struct mm_struct *mm,
 	}
 }
 
+/* Map [@addr, @addr + @n pages), fault every page and record it in @pi. */
+static void map_faulted(struct kunit *test, struct mm_struct *mm,
+			unsigned long addr, int n, struct page_info *pi)
+{
+	map_at(test, addr, n);
+	fault(test, addr, n);
+	record(test, mm, addr, n, pi);
+}
+
+/* Move @n pages from @from to @to, the same size (MREMAP_FIXED). */
+static void move_fixed(struct kunit *test, unsigned long from, int n,
+		       unsigned long to)
+{
+	KUNIT_ASSERT_EQ(test, do_mremap(from, NPAGES(n), NPAGES(n),
+					MREMAP_MAYMOVE | MREMAP_FIXED, to),
+			(long)to);
+}
+
+/* Every page of @pi has @want users of its index. */
+static void expect_users(struct kunit *test, struct mm_struct *mm,
+			 const struct page_info *pi, int n,
+			 unsigned long want, const char *what)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		KUNIT_EXPECT_EQ_MSG(test, users(mm, pi[i].index), want,
+				    "%s, page %d", what, i);
+}
+
 static void test_move(struct kunit *test)
 {
 	struct mm_struct *mm = attach(test);
@@ -49,12 +79,8 @@ static void test_move(struct kunit *test)
 	struct page_info pi[8];
 
 	need_pages(test);
-	map_at(test, x, 8);
-	fault(test, x, 8);
-	record(test, mm, x, 8, pi);
-	KUNIT_ASSERT_EQ(test, do_mremap(x, NPAGES(8), NPAGES(8),
-					MREMAP_MAYMOVE | MREMAP_FIXED, y),
-			(long)y);
+	map_faulted(test, mm, x, 8, pi);
+	move_fixed(test, x, 8, y);
 	expect_pages(test, mm, y, 8, pi);
 	KUNIT_EXPECT_EQ(test, page_at(mm, x).pfn, 0UL);
 	KUNIT_EXPECT_EQ(test, vma_at(mm, y).pgoff, pi[0].index);
@@ -68,9 +94,7 @@ static void test_shrink(struct kunit *test)
 	struct page_info pi[8];
 
 	need_pages(test);
-	map_at(test, x, 8);
-	fault(test, x, 8);
-	record(test, mm, x, 8, pi);
+	map_faulted(test, mm, x, 8, pi);
 	KUNIT_ASSERT_EQ(test, do_mremap(x, NPAGES(8), NPAGES(4), 0, 0),
 			(long)x);
 	expect_pages(test, mm, x, 4, pi);
@@ -88,9 +112,7 @@ static void test_grow_in_place(struct kunit *test)
 	struct page_info pi[4];
 
 	need_pages(test);
-	map_at(test, x, 4);
-	fault(test, x, 4);
-	record(test, mm, x, 4, pi);
+	map_faulted(test, mm, x, 4, pi);
 	KUNIT_ASSERT_EQ(test, do_mremap(x, NPAGES(4), NPAGES(8), 0, 0),
 			(long)x);
 	expect_pages(test, mm, x, 4, pi);
@@ -117,9 +139,7 @@ static void test_grow_with_move(struct kunit *test)
 	long ret;
 
 	need_pages(test);
-	map_at(test, x, 4);
-	fault(test, x, 4);
-	record(test, mm, x, 4, pi);
+	map_faulted(test, mm, x, 4, pi);
 	KUNIT_ASSERT_EQ(test, kunit_vm_mmap(test, NULL, x + NPAGES(4),
 					    NPAGES(4), PROT_READ | PROT_WRITE,
 					    MAP_SHARED | MAP_ANONYMOUS |
@@ -145,9 +165,7 @@ static void test_move_middle(struct kunit *test)
 	struct page_info pi[8];
 
 	need_pages(test);
-	map_at(test, x, 8);
-	fault(test, x, 8);
-	record(test, mm, x, 8, pi);
+	map_faulted(test, mm, x, 8, pi);
 	KUNIT_ASSERT_EQ(test, do_mremap(x + NPAGES(2), NPAGES(2), NPAGES(2),
 					MREMAP_MAYMOVE | MREMAP_FIXED, y),
 			(long)y);
@@ -172,9 +190,7 @@ static void test_dontunmap(struct kunit *test)
 	struct page_info pi[4], fresh;
 
 	need_pages(test);
-	map_at(test, x, 4);
-	fault(test, x, 4);
-	record(test, mm, x, 4, pi);
+	map_faulted(test, mm, x, 4, pi);
 	KUNIT_ASSERT_EQ(test, do_mremap(x, NPAGES(4), NPAGES(4),
 					MREMAP_MAYMOVE | MREMAP_FIXED |
 					MREMAP_DONTUNMAP, y), (long)y);
@@ -203,9 +219,7 @@ static void test_fixed_over_mapping(struct kunit *test)
 	fault(test, z, 4);
 	record(test, mm, x, 4, pi);
 	record(test, mm, z, 4, old);
-	KUNIT_ASSERT_EQ(test, do_mremap(x, NPAGES(4), NPAGES(4),
-					MREMAP_MAYMOVE | MREMAP_FIXED, z),
-			(long)z);
+	move_fixed(test, x, 4, z);
 	expect_pages(test, mm, z, 4, pi);
 	KUNIT_EXPECT_EQ(test, users(mm, old[0].index), 0UL);
 	KUNIT_EXPECT_EQ(test, users(mm, pi[0].index), 1UL);
@@ -227,12 +241,8 @@ static void test_linus_scenario(struct kunit *test)
 
 	need_pages(test);
 	need_verify(test);
-	map_at(test, x, 4);
-	fault(test, x, 4);
-	record(test, mm, x, 4, pi);
-	KUNIT_ASSERT_EQ(test, do_mremap(x, NPAGES(4), NPAGES(4),
-					MREMAP_MAYMOVE | MREMAP_FIXED, y),
-			(long)y);
+	map_faulted(test, mm, x, 4, pi);
+	move_fixed(test, x, 4, y);
 	map_at(test, x, 4);
 	fault(test, x, 4);
 	KUNIT_EXPECT_NE(test, page_at(mm, x).index, pi[0].index);
@@ -271,12 +281,8 @@ static struct anon_space_verify linus_reused(struct kunit *test,
 	base = free_area(test, 128);
 	x = base + NPAGES(16);
 	y = base + NPAGES(64);
-	map_at(test, x, 4);
-	fault(test, x, 4);
-	record(test, mm, x, 4, pi);
-	KUNIT_ASSERT_EQ(test, do_mremap(x, NPAGES(4), NPAGES(4),
-					MREMAP_MAYMOVE | MREMAP_FIXED, y),
-			(long)y);
+	map_faulted(test, mm, x, 4, pi);
+	move_fixed(test, x, 4, y);
 	map_at(test, x, 4);
 	fault(test, x, 4);
 	KUNIT_EXPECT_EQ(test, page_at(mm, x).index, pi[0].index);
@@ -321,12 +327,8 @@ static void test_merge_with_new_neighbour(struct kunit *test)
 	struct vma_info v;
 
 	need_pages(test);
-	map_at(test, x, 4);
-	fault(test, x, 4);
-	record(test, mm, x, 4, pi);
-	KUNIT_ASSERT_EQ(test, do_mremap(x, NPAGES(4), NPAGES(4),
-					MREMAP_MAYMOVE | MREMAP_FIXED, y),
-			(long)y);
+	map_faulted(test, mm, x, 4, pi);
+	move_fixed(test, x, 4, y);
 	map_at(test, y + NPAGES(4), 2);
 	v = vma_at(mm, y);
 	KUNIT_EXPECT_EQ(test, v.start, y);
@@ -354,59 +356,68 @@ static void test_move_hands_range_over(struct kunit *test)
 	unsigned long z = base + NPAGES(112), w = base + NPAGES(160);
 	struct mm_struct *mms[2] = { mm };
 	struct page_info pi[4], sh[4];
-	int i;
 
 	need_pages(test);
-	map_at(test, x, 4);
-	fault(test, x, 4);
-	record(test, mm, x, 4, pi);
+	map_faulted(test, mm, x, 4, pi);
 	/* Away from identity: recorded; then on, from recorded to recorded. */
-	KUNIT_ASSERT_EQ(test, do_mremap(x, NPAGES(4), NPAGES(4),
-					MREMAP_MAYMOVE | MREMAP_FIXED, y),
-			(long)y);
-	KUNIT_ASSERT_EQ(test, do_mremap(y, NPAGES(4), NPAGES(4),
-					MREMAP_MAYMOVE | MREMAP_FIXED, z),
-			(long)z);
+	move_fixed(test, x, 4, y);
+	move_fixed(test, y, 4, z);
 	expect_pages(test, mm, z, 4, pi);
-	for (i = 0; i < 4; i++)
-		KUNIT_EXPECT_EQ_MSG(test, users(mm, pi[i].index), 1UL,
-				    "page %d after two moves", i);
+	expect_users(test, mm, pi, 4, 1, "after two moves");
 	check1(test, mm);
 
 	/* After a fork: the pages at z are shared with the child. */
 	mms[1] = try_fork_mm(test, mm);
 	KUNIT_ASSERT_NOT_NULL(test, mms[1]);
 	KUNIT_ASSERT_FALSE(test, identity_mode(mm));
-	KUNIT_ASSERT_EQ(test, do_mremap(z, NPAGES(4), NPAGES(4),
-					MREMAP_MAYMOVE | MREMAP_FIXED, w),
-			(long)w);
+	move_fixed(test, z, 4, w);
 	expect_pages(test, mm, w, 4, pi);
-	for (i = 0; i < 4; i++)
-		KUNIT_EXPECT_EQ_MSG(test, users(mm, pi[i].index), 2UL,
-				    "shared page %d after the move", i);
+	expect_users(test, mm, pi, 4, 2, "shared, after the move");
 	/* And a range of the parent's own, mapped after the fork. */
-	map_at(test, x, 4);
-	fault(test, x, 4);
-	record(test, mm, x, 4, sh);
-	KUNIT_ASSERT_EQ(test, do_mremap(x, NPAGES(4), NPAGES(4),
-					MREMAP_MAYMOVE | MREMAP_FIXED, y),
-			(long)y);
+	map_faulted(test, mm, x, 4, sh);
+	move_fixed(test, x, 4, y);
 	expect_pages(test, mm, y, 4, sh);
-	for (i = 0; i < 4; i++)
-		KUNIT_EXPECT_EQ_MSG(test, users(mm, sh[i].index), 1UL,
-				    "own page %d after the move", i);
+	expect_users(test, mm, sh, 4, 1, "own, after the move");
 	check(test, mms, 2);
 
 	/* Unmapped, the copies give their ranges back, all of them. */
 	KUNIT_ASSERT_EQ(test, vm_munmap(y, NPAGES(4)), 0);
 	KUNIT_ASSERT_EQ(test, vm_munmap(w, NPAGES(4)), 0);
-	for (i = 0; i < 4; i++) {
-		KUNIT_EXPECT_EQ_MSG(test, users(mm, sh[i].index), 0UL,
-				    "own page %d unmapped", i);
-		KUNIT_EXPECT_EQ_MSG(test, users(mm, pi[i].index), 1UL,
-				    "shared page %d unmapped by the parent", i);
-	}
+	expect_users(test, mm, sh, 4, 0, "own, unmapped");
+	expect_users(test, mm, pi, 4, 1, "shared, unmapped by the parent");
 	check(test, mms, 2);
+}
+
+/*
+ * anon_space_move_begin() of @n pages from @from to @to, as move_vma()
+ * calls it, and anon_space_move_unmapped() after it if @unmapped: the
+ * kernel's side of a move whose copy and unmap never happen here.
+ */
+static void begin_move(struct kunit *test, struct mm_struct *mm,
+		       unsigned long from, int n, unsigned long to,
+		       bool unmapped)
+{
+	struct anon_space_move am;
+	struct vm_area_struct *vma;
+	int ret;
+
+	mmap_write_lock(mm);
+	vma = vma_lookup(mm, from);
+	ret = vma ? anon_space_move_begin(&am, vma, from, NPAGES(n),
+					  NPAGES(n), to, false) : -EFAULT;
+	if (!ret && unmapped)
+		anon_space_move_unmapped(&am, mm);
+	mmap_write_unlock(mm);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+}
+
+/* Give back the range a move's copy would hold: @pgoff, @n pages, at @addr. */
+static void release_copy(struct mm_struct *mm, unsigned long addr,
+			 pgoff_t pgoff, int n)
+{
+	mmap_write_lock(mm);
+	anon_space_release_range(mm, addr, pgoff, n);
+	mmap_write_unlock(mm);
 }
 
 /*
@@ -420,35 +431,19 @@ static void test_move_unmap_failed_shares(struct kunit *test)
 	unsigned long base = free_area(test, 128);
 	unsigned long x = base + NPAGES(16), y = base + NPAGES(64);
 	struct mm_struct *mms[2] = { mm };
-	struct anon_space_move am;
-	struct vm_area_struct *vma;
 	struct page_info pi[4];
-	int ret;
 
 	need_pages(test);
-	map_at(test, x, 4);
-	fault(test, x, 4);
-	record(test, mm, x, 4, pi);
+	map_faulted(test, mm, x, 4, pi);
 	mms[1] = try_fork_mm(test, mm);
 	KUNIT_ASSERT_NOT_NULL(test, mms[1]);
-	mmap_write_lock(mm);
-	vma = vma_lookup(mm, x);
-	ret = vma ? anon_space_move_begin(&am, vma, x, NPAGES(4), NPAGES(4),
-					  y, false) : -EFAULT;
-	if (!ret) {
-		/* The move and the unmap that failed: nothing released. */
-		anon_space_move_unmapped(&am, mm);
-	}
-	mmap_write_unlock(mm);
-	KUNIT_ASSERT_EQ(test, ret, 0);
+	/* The move and the unmap that failed: nothing released. */
+	begin_move(test, mm, x, 4, y, true);
 	/* x's VMA and the child's copy, and the copy move_vma() made. */
-	KUNIT_EXPECT_EQ(test, users(mm, pi[0].index), 3UL);
-	KUNIT_EXPECT_EQ(test, users(mm, pi[3].index), 3UL);
+	expect_users(test, mm, pi, 4, 3, "after the failed unmap");
 	/* Here no copy exists: give its share back for check(). */
-	mmap_write_lock(mm);
-	anon_space_release_range(mm, y, pi[0].index, 4);
-	mmap_write_unlock(mm);
-	KUNIT_EXPECT_EQ(test, users(mm, pi[0].index), 2UL);
+	release_copy(mm, y, pi[0].index, 4);
+	expect_users(test, mm, pi, 4, 2, "the copy's share given back");
 	check(test, mms, 2);
 }
 
@@ -465,41 +460,25 @@ static void test_move_keeps_pending_handover(struct kunit *test)
 	unsigned long x = base + NPAGES(16), y = base + NPAGES(64);
 	unsigned long z = base + NPAGES(112), w = base + NPAGES(160);
 	struct mm_struct *mms[2] = { mm };
-	struct anon_space_move am;
-	struct vm_area_struct *vma;
 	struct page_info pi[4], pz[4];
-	int ret;
 
 	need_pages(test);
-	map_at(test, x, 4);
-	fault(test, x, 4);
-	record(test, mm, x, 4, pi);
-	map_at(test, z, 4);
-	fault(test, z, 4);
-	record(test, mm, z, 4, pz);
+	map_faulted(test, mm, x, 4, pi);
+	map_faulted(test, mm, z, 4, pz);
 	mms[1] = try_fork_mm(test, mm);
 	KUNIT_ASSERT_NOT_NULL(test, mms[1]);
 	/* x's move began; its unmap and the share after it failed. */
-	mmap_write_lock(mm);
-	vma = vma_lookup(mm, x);
-	ret = vma ? anon_space_move_begin(&am, vma, x, NPAGES(4), NPAGES(4),
-					  y, false) : -EFAULT;
-	mmap_write_unlock(mm);
-	KUNIT_ASSERT_EQ(test, ret, 0);
+	begin_move(test, mm, x, 4, y, false);
 	KUNIT_ASSERT_EQ(test, mm->anon_node->nr_handover, 4UL);
 
-	KUNIT_ASSERT_EQ(test, do_mremap(z, NPAGES(4), NPAGES(4),
-					MREMAP_MAYMOVE | MREMAP_FIXED, w),
-			(long)w);
+	move_fixed(test, z, 4, w);
 	expect_pages(test, mm, w, 4, pz);
 	KUNIT_EXPECT_EQ(test, users(mm, pz[0].index), 2UL);
 	KUNIT_EXPECT_EQ(test, mm->anon_node->nr_handover, 4UL);
 	KUNIT_EXPECT_EQ(test, mm->anon_node->handover, pi[0].index);
 
 	/* The copy that never was goes: its release is the one skipped. */
-	mmap_write_lock(mm);
-	anon_space_release_range(mm, y, pi[0].index, 4);
-	mmap_write_unlock(mm);
+	release_copy(mm, y, pi[0].index, 4);
 	KUNIT_EXPECT_EQ(test, mm->anon_node->nr_handover, 0UL);
 	KUNIT_EXPECT_EQ(test, users(mm, pi[0].index), 2UL);
 	check(test, mms, 2);
