@@ -350,9 +350,11 @@ static inline void check_rmap(struct kunit *test, struct mm_struct **mms,
  * family's tree holds exactly those VMAs (check_tree()).  The VMAs of an
  * mm in identity mode (struct anon_space_node) that are at its identity
  * index are left out of the allocator, and no other VMA uses an index of
- * theirs; the first mm in identity mode has no fork relative.  Indexes that
- * a release stranded for want of memory are the one excess allowed: the
- * allocator's users then sum to the VMAs' pages plus the stranded ones.
+ * theirs; the first mm in identity mode has no fork relative.  A range an
+ * mm's node parked (struct anon_space_node) is one more user of its
+ * indexes, held by no VMA.  Indexes that a release stranded for want of
+ * memory are the one excess allowed: the allocator's users then sum to the
+ * VMAs' pages plus the stranded ones.
  */
 static inline void check(struct kunit *test, struct mm_struct **mms, int nr_mms)
 {
@@ -373,6 +375,7 @@ static inline void check(struct kunit *test, struct mm_struct **mms, int nr_mms)
 
 	for (m = 0; m < nr_mms; m++) {
 		VMA_ITERATOR(vmi, mms[m], 0);
+		struct anon_space_node *node;
 		struct vm_area_struct *vma;
 
 		KUNIT_ASSERT_PTR_EQ(test, mms[m]->anon_space,
@@ -385,6 +388,14 @@ static inline void check(struct kunit *test, struct mm_struct **mms, int nr_mms)
 			r[n].nr = vma_pages(vma);
 			r[n].implicit = identity_mode(mms[m]) &&
 				vma->vm_pgoff == id_index(mms[m], vma->vm_start);
+			n++;
+		}
+		/* The range the mm's node holds for its next mapping. */
+		node = mms[m]->anon_node;
+		if (node && node->parked && n < MAX_RANGES) {
+			r[n].start = node->fresh;
+			r[n].nr = node->nr_fresh;
+			r[n].implicit = false;
 			n++;
 		}
 		mmap_read_unlock(mms[m]);

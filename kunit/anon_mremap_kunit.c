@@ -380,10 +380,15 @@ static void test_move_hands_range_over(struct kunit *test)
 	expect_users(test, mm, sh, 4, 1, "own, after the move");
 	check(test, mms, 2);
 
-	/* Unmapped, the copies give their ranges back, all of them. */
+	/*
+	 * Unmapped, the copies give their ranges back, all of them; the
+	 * parent's own range, the one it took last, to its node (parked).
+	 */
 	KUNIT_ASSERT_EQ(test, vm_munmap(y, NPAGES(4)), 0);
 	KUNIT_ASSERT_EQ(test, vm_munmap(w, NPAGES(4)), 0);
-	expect_users(test, mm, sh, 4, 0, "own, unmapped");
+	KUNIT_EXPECT_TRUE(test, mm->anon_node->parked);
+	KUNIT_EXPECT_EQ(test, mm->anon_node->fresh, sh[0].index);
+	expect_users(test, mm, sh, 4, 1, "own, unmapped, parked");
 	expect_users(test, mm, pi, 4, 1, "shared, unmapped by the parent");
 	check(test, mms, 2);
 }

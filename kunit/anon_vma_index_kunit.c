@@ -747,6 +747,125 @@ static void test_exit_releases(struct kunit *test)
 	check1(test, mm);
 }
 
+/* Each of the @n indexes from @first has @want users in @mm's family. */
+static void expect_range_users(struct kunit *test, struct mm_struct *mm,
+			       unsigned long first, unsigned long n,
+			       unsigned long want, const char *what)
+{
+	unsigned long i;
+
+	for (i = 0; i < n; i++)
+		KUNIT_EXPECT_EQ_MSG(test, users(mm, first + i), want,
+				    "%s, index %lu of %lu", what, i, n);
+}
+
+/*
+ * Out of identity mode, the range an mm took last, free of other users,
+ * stays with the mm's node when its VMA goes (parked), and the next
+ * mapping that the allocator would place there takes it: an munmap and an
+ * mmap of the same place cost the allocator nothing.  A mapping placed
+ * elsewhere, and the mm's exit, give it back; a range a fork child shares
+ * is not parked, so a new mapping at its old place gets other indexes.
+ */
+static void test_forked_munmap_parks_range(struct kunit *test)
+{
+	struct mm_struct *mm = attach(test);
+	unsigned long base = free_area(test, 160);
+	unsigned long x = base + NPAGES(16), y = base + NPAGES(64);
+	unsigned long z = base + NPAGES(96), w = base + NPAGES(128);
+	struct mm_struct *mms[3] = { mm };
+	unsigned long px, pz, pw;
+
+	mms[1] = fork_mm(test, mm);
+	KUNIT_ASSERT_FALSE(test, identity_mode(mm));
+
+	/* A mapping made after the fork, unmapped: its range is parked. */
+	map_at(test, x, 4);
+	px = vma_at(mm, x).pgoff;
+	KUNIT_ASSERT_EQ(test, vm_munmap(x, NPAGES(4)), 0);
+	KUNIT_EXPECT_TRUE(test, mm->anon_node->parked);
+	KUNIT_EXPECT_EQ(test, mm->anon_node->fresh, px);
+	expect_range_users(test, mm, px, 4, 1, "parked");
+	check(test, mms, 2);
+
+	/* Mapped again at the same place: the same range, taken back. */
+	map_at(test, x, 4);
+	KUNIT_EXPECT_EQ(test, vma_at(mm, x).pgoff, px);
+	KUNIT_EXPECT_FALSE(test, mm->anon_node->parked);
+	expect_range_users(test, mm, px, 4, 1, "mapped again");
+	check(test, mms, 2);
+
+	/* Part of it unmapped: given back, and the rest is not parked. */
+	KUNIT_ASSERT_EQ(test, vm_munmap(x, NPAGES(2)), 0);
+	KUNIT_EXPECT_FALSE(test, mm->anon_node->parked);
+	expect_range_users(test, mm, px, 2, 0, "part unmapped");
+	expect_range_users(test, mm, px + 2, 2, 1, "part still mapped");
+	KUNIT_ASSERT_EQ(test, vm_munmap(x + NPAGES(2), NPAGES(2)), 0);
+	KUNIT_EXPECT_FALSE(test, mm->anon_node->parked);
+	expect_range_users(test, mm, px, 4, 0, "rest unmapped");
+	check(test, mms, 2);
+
+	/* Parked again, then a mapping of its size elsewhere: given back. */
+	map_at(test, x, 4);
+	KUNIT_EXPECT_EQ(test, vma_at(mm, x).pgoff, px);
+	KUNIT_ASSERT_EQ(test, vm_munmap(x, NPAGES(4)), 0);
+	KUNIT_EXPECT_TRUE(test, mm->anon_node->parked);
+	map_at(test, y, 4);
+	KUNIT_EXPECT_NE(test, vma_at(mm, y).pgoff, px);
+	KUNIT_EXPECT_FALSE(test, mm->anon_node->parked);
+	expect_range_users(test, mm, px, 4, 0, "given back");
+	check(test, mms, 2);
+
+	/* A faulted range a second child shares: never parked. */
+	map_at(test, z, 4);
+	fault(test, z, 4);
+	pz = vma_at(mm, z).pgoff;
+	mms[2] = fork_mm(test, mm);
+	KUNIT_ASSERT_EQ(test, vm_munmap(z, NPAGES(4)), 0);
+	KUNIT_EXPECT_FALSE(test, mm->anon_node->parked);
+	expect_range_users(test, mm, pz, 4, 1, "the child's");
+	map_at(test, z, 4);
+	KUNIT_EXPECT_NE(test, vma_at(mm, z).pgoff, pz);
+	check(test, mms, 3);
+
+	/*
+	 * MREMAP_DONTUNMAP of the part a mapping merged in: the old VMA
+	 * keeps the range the copy holds too, so the copy's unmap parks
+	 * nothing.
+	 */
+	map_at(test, w, 4);
+	map_at(test, w + NPAGES(4), 4);
+	fault(test, w, 8);
+	pw = vma_at(mm, w).pgoff + 4;
+	KUNIT_EXPECT_EQ(test, mm->anon_node->fresh, pw);
+	KUNIT_ASSERT_EQ(test, do_mremap(w + NPAGES(4), NPAGES(4), NPAGES(4),
+					MREMAP_MAYMOVE | MREMAP_FIXED |
+					MREMAP_DONTUNMAP, x),
+			(long)x);
+	KUNIT_ASSERT_EQ(test, vm_munmap(x, NPAGES(4)), 0);
+	KUNIT_EXPECT_FALSE(test, mm->anon_node->parked);
+	expect_range_users(test, mm, pw, 4, 1, "the old VMA's");
+	check(test, mms, 3);
+	KUNIT_ASSERT_EQ(test, vm_munmap(w, NPAGES(8)), 0);
+
+	/* The exit of an mm gives its parked range back. */
+	mmap_write_lock(mms[1]);
+	KUNIT_EXPECT_EQ(test, anon_space_end_identity(mms[1]), 0);
+	mmap_write_unlock(mms[1]);
+	switch_mm_to(mm, mms[1]);
+	map_at(test, w, 4);
+	KUNIT_EXPECT_EQ(test, vm_munmap(w, NPAGES(4)), 0);
+	switch_mm_to(mms[1], mm);
+	KUNIT_EXPECT_TRUE(test, mms[1]->anon_node->parked);
+	pw = mms[1]->anon_node->fresh;
+	expect_range_users(test, mm, pw, 4, 1, "parked by the child");
+	check(test, mms, 3);
+	kunit_release_action(test, mmput_action, mms[1]);
+	expect_range_users(test, mm, pw, 4, 0, "after the child's exit");
+	mms[1] = mms[2];
+	check(test, mms, 2);
+}
+
 /*
  * MAP_FIXED over anonymous memory: the old VMA's range is released before
  * the new mapping takes one, so the new mapping gets its identity index,
@@ -1259,6 +1378,7 @@ static struct kunit_case anon_vma_index_test_cases[] = {
 	KUNIT_CASE(test_stack_growth_refused),
 	KUNIT_CASE(test_fork_shares),
 	KUNIT_CASE(test_exit_releases),
+	KUNIT_CASE(test_forked_munmap_parks_range),
 	KUNIT_CASE(test_new_vma_in_no_tree),
 	KUNIT_CASE(test_map_fixed_over_anon_merges),
 	KUNIT_CASE(test_identity_mode),
