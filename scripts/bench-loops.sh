@@ -9,8 +9,10 @@
 #    --runs times (5) per kernel interleaved (on, off, on, off, ...):
 #    mmap1, brk1, page_fault1, page_fault2 (MAP_PRIVATE of a file in
 #    build/loops-tmp on hostfs: the bench kernels have no tmpfs), fork,
-#    mremap_move1, mremap_move64, mremap_grow64, and mmap1_child and
-#    brk1_child (the same in a fork child of the program), each for 2 s of
+#    mremap_move1, mremap_move64, mremap_grow64, mmap1_child and
+#    brk1_child (the same in a fork child of the program), and
+#    mmap1_parent and brk1_parent (the same in the program while a fork
+#    child of it waits), each for 2 s of
 #    timed batches after a warm-up, each checking what it timed (see
 #    uml/loops.c). A boot's figure is the median ns per operation of its
 #    batches; the table gives the median of the boots' figures and their

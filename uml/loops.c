@@ -52,6 +52,15 @@
  *		checks are the loop's; its exit status says how many of its
  *		checks failed.
  *
+ * mmap1_parent, brk1_parent
+ *		mmap1 and brk1 in the program while a fork child of it waits
+ *		(a server's master, a shell: a process that has forked and
+ *		whose child lives; with the series the family's allocator
+ *		serves its every mapping, patch "an mm keeps the range it
+ *		unmapped last for its next mapping").  The child only waits on
+ *		a pipe and exits when the loop is done; its exit status must
+ *		be 0.
+ *
  * After every loop the program's VMA count (lines of /proc/self/maps)
  * must be what it was before (nothing leaked).
  *
@@ -524,7 +533,8 @@ struct loop {
 	void (*run)(unsigned long n);
 	void (*verify)(void);
 	void (*teardown)(void);
-	int in_child;	/* run in a fork child (run_loop_in_child()) */
+	int in_child;	/* 1: run in a fork child (run_loop_in_child());
+			 * 2: run while a fork child waits (run_loop_forked()) */
 };
 
 static const struct loop loops[] = {
@@ -538,6 +548,8 @@ static const struct loop loops[] = {
 	{ "mremap_grow64", grow_setup, grow_run, grow_verify, grow_teardown, 0 },
 	{ "mmap1_child", NULL, mmap1_run, mmap1_verify, NULL, 1 },
 	{ "brk1_child", brk1_setup, brk1_run, brk1_verify, NULL, 1 },
+	{ "mmap1_parent", NULL, mmap1_run, mmap1_verify, NULL, 2 },
+	{ "brk1_parent", brk1_setup, brk1_run, brk1_verify, NULL, 2 },
 };
 
 static int in_list(const char *list, const char *name)
@@ -633,6 +645,36 @@ static void run_loop_in_child(const struct loop *l)
 	      l->name, vma_count(), before);
 }
 
+/* Run @l here while a fork child waits on a pipe; it exits when @l is done. */
+static void run_loop_forked(const struct loop *l)
+{
+	int fds[2], st;
+	pid_t pid;
+	char c;
+
+	if (pipe(fds)) {
+		fail("%s: pipe: %s", l->name, strerror(errno));
+		return;
+	}
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0) {
+		fail("%s: fork: %s", l->name, strerror(errno));
+		close(fds[0]);
+		close(fds[1]);
+		return;
+	}
+	if (!pid) {
+		close(fds[1]);
+		_exit(read(fds[0], &c, 1) == 0 ? 0 : 1);
+	}
+	close(fds[0]);
+	run_loop(l);
+	close(fds[1]);
+	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st))
+		fail("%s: the waiting child did not exit cleanly (status %#x)", l->name, st);
+}
+
 static int parse(int argc, char **argv)
 {
 	for (int i = 0; i < argc; i++) {
@@ -691,8 +733,10 @@ int main(int argc, char **argv)
 		       *par.loops ? par.loops : "all", *par.inject ? par.inject : "none");
 		for (i = 0; i < sizeof(loops) / sizeof(loops[0]); i++)
 			if (!*par.loops || in_list(par.loops, loops[i].name)) {
-				if (loops[i].in_child)
+				if (loops[i].in_child == 1)
 					run_loop_in_child(&loops[i]);
+				else if (loops[i].in_child == 2)
+					run_loop_forked(&loops[i]);
 				else
 					run_loop(&loops[i]);
 			}
