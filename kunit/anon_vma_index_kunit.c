@@ -867,6 +867,50 @@ static void test_forked_munmap_parks_range(struct kunit *test)
 }
 
 /*
+ * The same for a growth in place out of identity mode: the grown part,
+ * cut off again, stays with the node, and the same growth takes it back;
+ * a growth of another size gives it back first.
+ */
+static void test_forked_shrink_parks_growth(struct kunit *test)
+{
+	struct mm_struct *mm = attach(test);
+	unsigned long base = free_area(test, 64), x = base + NPAGES(16);
+	struct mm_struct *mms[2] = { mm };
+	unsigned long px;
+
+	mms[1] = fork_mm(test, mm);
+	KUNIT_ASSERT_FALSE(test, identity_mode(mm));
+	map_at(test, x, 4);
+	fault(test, x, 4);
+	px = vma_at(mm, x).pgoff;
+
+	/* Grown in place by 4, shrunk back: the grown part is parked. */
+	KUNIT_ASSERT_EQ(test, do_mremap(x, NPAGES(4), NPAGES(8), 0, 0), (long)x);
+	KUNIT_EXPECT_EQ(test, mm->anon_node->fresh, px + 4);
+	KUNIT_ASSERT_EQ(test, do_mremap(x, NPAGES(8), NPAGES(4), 0, 0), (long)x);
+	KUNIT_EXPECT_TRUE(test, mm->anon_node->parked);
+	expect_range_users(test, mm, px + 4, 4, 1, "grown part, parked");
+	check(test, mms, 2);
+
+	/* The same growth again takes it back. */
+	KUNIT_ASSERT_EQ(test, do_mremap(x, NPAGES(4), NPAGES(8), 0, 0), (long)x);
+	KUNIT_EXPECT_FALSE(test, mm->anon_node->parked);
+	KUNIT_EXPECT_EQ(test, vma_at(mm, x).pgoff, px);
+	KUNIT_EXPECT_EQ(test, vma_at(mm, x).end, x + NPAGES(8));
+	expect_range_users(test, mm, px, 8, 1, "grown again");
+	check(test, mms, 2);
+
+	/* Shrunk, then grown by 2: the parked part goes back first. */
+	KUNIT_ASSERT_EQ(test, do_mremap(x, NPAGES(8), NPAGES(4), 0, 0), (long)x);
+	KUNIT_EXPECT_TRUE(test, mm->anon_node->parked);
+	KUNIT_ASSERT_EQ(test, do_mremap(x, NPAGES(4), NPAGES(6), 0, 0), (long)x);
+	KUNIT_EXPECT_FALSE(test, mm->anon_node->parked);
+	expect_range_users(test, mm, px, 6, 1, "grown by 2");
+	expect_range_users(test, mm, px + 6, 2, 0, "the rest given back");
+	check(test, mms, 2);
+}
+
+/*
  * MAP_FIXED over anonymous memory: the old VMA's range is released before
  * the new mapping takes one, so the new mapping gets its identity index,
  * continues its neighbours' range and merges with them as in mainline,
@@ -1379,6 +1423,7 @@ static struct kunit_case anon_vma_index_test_cases[] = {
 	KUNIT_CASE(test_fork_shares),
 	KUNIT_CASE(test_exit_releases),
 	KUNIT_CASE(test_forked_munmap_parks_range),
+	KUNIT_CASE(test_forked_shrink_parks_growth),
 	KUNIT_CASE(test_new_vma_in_no_tree),
 	KUNIT_CASE(test_map_fixed_over_anon_merges),
 	KUNIT_CASE(test_identity_mode),

@@ -398,8 +398,9 @@ static void bench_page_fault(struct kunit *test)
  * do_brk_flags() as brk() uses it) grows by a page over its end, which
  * expands the VMA, and shrinks back (munmap of that page); ns per pair.
  */
-static void bench_brk(struct kunit *test)
+static void time_brk(struct kunit *test, const char *op)
 {
+	struct vm_area_struct *vma;
 	unsigned long base, end;
 	unsigned int r, n = bench_rounds;
 	u64 *ns;
@@ -413,6 +414,11 @@ static void bench_brk(struct kunit *test)
 	/* The growth expands the VMA, as brk()'s does. */
 	KUNIT_ASSERT_EQ(test, vm_brk_flags(end, PAGE_SIZE, 0), 0);
 	expect_mapped(test, base, NPAGES(5), true);
+	mmap_read_lock(current->mm);
+	vma = vma_lookup(current->mm, base);
+	KUNIT_EXPECT_TRUE_MSG(test, vma && vma->vm_end == end + PAGE_SIZE,
+			      "the brk growth made a VMA of its own");
+	mmap_read_unlock(current->mm);
 	KUNIT_ASSERT_EQ(test, vm_munmap(end, PAGE_SIZE), 0);
 	for (r = 0; r < n; r++) {
 		u64 t0 = ktime_get_ns();
@@ -426,12 +432,29 @@ static void bench_brk(struct kunit *test)
 		ns[r] = div_u64(ktime_get_ns() - t0, BENCH_BATCH);
 		KUNIT_ASSERT_EQ(test, k, BENCH_BATCH);
 	}
-	report(test, "brk", 1, ns, n);
+	report(test, op, 1, ns, n);
 	/* What was timed: the grown page went again, the VMA is as it was. */
 	expect_mapped(test, base, NPAGES(4), true);
 	expect_mapped(test, end, PAGE_SIZE, false);
 	expect_byte(test, base + NPAGES(3), 3);
 	KUNIT_EXPECT_EQ(test, vm_munmap(base, NPAGES(4)), 0);
+}
+
+static void bench_brk(struct kunit *test)
+{
+	time_brk(test, "brk");
+}
+
+/*
+ * The same in a forked family (the brk mapping made after the fork, so
+ * that mainline expands it too): the parent grows, the child idles.
+ */
+static void bench_brk_forked(struct kunit *test)
+{
+	struct mm_struct *child = fork_family(test);
+
+	time_brk(test, "brk_forked");
+	mmput(child);
 }
 
 /*
@@ -827,6 +850,7 @@ static struct kunit_case mremap_bench_cases[] = {
 	KUNIT_CASE_PARAM(bench_mmap_munmap_child, bench_pages_gen_params),
 	KUNIT_CASE_PARAM(bench_page_fault, fault_pages_gen_params),
 	KUNIT_CASE(bench_brk),
+	KUNIT_CASE(bench_brk_forked),
 	KUNIT_CASE(vmas_map_fixed_overwrite),
 	KUNIT_CASE(vmas_move_then_neighbour),
 	KUNIT_CASE(vmas_fork_then_map),

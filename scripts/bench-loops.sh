@@ -277,7 +277,8 @@ if lon:
     print(f"An operation: mmap1 mmap+munmap of {a['mb']} MiB; brk1 brk grow+shrink by a page; page_fault1/2")
     print(f"mmap of {a['pf_mb']} MiB, a write to each page, munmap (anonymous / MAP_PRIVATE of a hostfs file);")
     print("fork fork+exit+wait; mremap_move1/64 one move of 1/64 faulted pages; mremap_grow64 grow 64")
-    print("faulted pages to 128 in place and shrink back; *_child: the same in a fork child.")
+    print("faulted pages to 128 in place and shrink back; *_child: the same in a fork child;")
+    print("*_parent: the same while a fork child waits.")
     print(f"{'loop':<15}{'ANON_SPACE_RMAP=y':>30}{'ANON_SPACE=n':>30}{'ratio':>7}")
     for name in lon:
         a, b = [(r, v / 1000, e) for r, v, e in lon[name]], [(r, v / 1000, e) for r, v, e in loff.get(name, [])]

@@ -56,8 +56,8 @@
  *		mmap1 and brk1 in the program while a fork child of it waits
  *		(a server's master, a shell: a process that has forked and
  *		whose child lives; with the series the family's allocator
- *		serves its every mapping, patch "an mm keeps the range it
- *		unmapped last for its next mapping").  The child only waits on
+ *		serves its every mapping, patch "an mm keeps the indexes it
+ *		gave up last for its next use").  The child only waits on
  *		a pipe and exits when the loop is done; its exit status must
  *		be 0.
  *
