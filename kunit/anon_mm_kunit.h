@@ -112,6 +112,7 @@ struct vma_range {
 	unsigned long start;	/* first index */
 	unsigned long nr;	/* number of indexes */
 	bool implicit;		/* at identity in identity mode: not recorded */
+	bool parked;		/* held by an mm's node, no VMA's */
 };
 
 KUNIT_DEFINE_ACTION_WRAPPER(mmput_action, mmput, struct mm_struct *);
@@ -213,7 +214,10 @@ static inline int range_cmp(const void *a, const void *b)
 	return 0;
 }
 
-/* Number of ranges of @r covering @index; only recorded ones if @recorded. */
+/*
+ * Number of ranges of @r covering @index: the recorded ones if @recorded,
+ * else the VMAs' (a parked range is recorded, and no VMA's).
+ */
 static inline unsigned long cover(const struct vma_range *r, int n,
 				  unsigned long index, bool recorded)
 {
@@ -222,7 +226,7 @@ static inline unsigned long cover(const struct vma_range *r, int n,
 
 	for (i = 0; i < n; i++)
 		if (index >= r[i].start && index - r[i].start < r[i].nr &&
-		    !(recorded && r[i].implicit))
+		    !(recorded && r[i].implicit) && (recorded || !r[i].parked))
 			c++;
 	return c;
 }
@@ -352,7 +356,8 @@ static inline void check_rmap(struct kunit *test, struct mm_struct **mms,
  * index are left out of the allocator, and no other VMA uses an index of
  * theirs; the first mm in identity mode has no fork relative.  A range an
  * mm's node parked (struct anon_space_node) is one more user of its
- * indexes, held by no VMA.  Indexes that a release stranded for want of
+ * indexes, held by no VMA (in identity mode it may lie under the mm's VMA
+ * at identity that moved home).  Indexes that a release stranded for want of
  * memory are the one excess allowed: the allocator's users then sum to the
  * VMAs' pages plus the stranded ones.
  */
@@ -388,6 +393,7 @@ static inline void check(struct kunit *test, struct mm_struct **mms, int nr_mms)
 			r[n].nr = vma_pages(vma);
 			r[n].implicit = identity_mode(mms[m]) &&
 				vma->vm_pgoff == id_index(mms[m], vma->vm_start);
+			r[n].parked = false;
 			n++;
 		}
 		/* The range the mm's node holds for its next mapping. */
@@ -396,6 +402,7 @@ static inline void check(struct kunit *test, struct mm_struct **mms, int nr_mms)
 			r[n].start = node->fresh;
 			r[n].nr = node->nr_fresh;
 			r[n].implicit = false;
+			r[n].parked = true;
 			n++;
 		}
 		mmap_read_unlock(mms[m]);

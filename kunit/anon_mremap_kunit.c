@@ -394,6 +394,66 @@ static void test_move_hands_range_over(struct kunit *test)
 }
 
 /*
+ * In identity mode a move away from identity records the range, and the
+ * move home gives the record back: a store each way.  The record given
+ * up at home stays with the mm's node instead (parked), under the VMA
+ * back at identity, and the next move away keeps it; a mapping placed at
+ * identity over it, and the end of identity mode, give it back first.
+ */
+static void test_identity_move_home_parks(struct kunit *test)
+{
+	struct mm_struct *mm = attach(test);
+	unsigned long base = free_area(test, 128);
+	unsigned long x = base + NPAGES(16), y = base + NPAGES(64);
+	struct mm_struct *mms[2] = { mm };
+	struct page_info pi[4];
+
+	need_pages(test);
+	KUNIT_ASSERT_TRUE(test, identity_mode(mm));
+	map_faulted(test, mm, x, 4, pi);
+	move_fixed(test, x, 4, y);
+	expect_users(test, mm, pi, 4, 1, "away: recorded");
+	move_fixed(test, y, 4, x);
+	KUNIT_EXPECT_TRUE(test, identity_mode(mm));
+	KUNIT_EXPECT_TRUE(test, mm->anon_node->parked);
+	KUNIT_EXPECT_EQ(test, mm->anon_node->fresh, pi[0].index);
+	/* The VMA at identity, and the record its node keeps. */
+	expect_users(test, mm, pi, 4, 2, "home, the record parked");
+	expect_pages(test, mm, x, 4, pi);
+	check1(test, mm);
+
+	/* Away again: the parked record is the move's. */
+	move_fixed(test, x, 4, y);
+	KUNIT_EXPECT_FALSE(test, mm->anon_node->parked);
+	expect_users(test, mm, pi, 4, 1, "away again");
+	expect_pages(test, mm, y, 4, pi);
+	check1(test, mm);
+
+	/* Home and unmapped: a mapping at identity there gives it back. */
+	move_fixed(test, y, 4, x);
+	KUNIT_ASSERT_EQ(test, vm_munmap(x, NPAGES(4)), 0);
+	KUNIT_EXPECT_TRUE(test, mm->anon_node->parked);
+	expect_users(test, mm, pi, 4, 1, "unmapped, the record parked");
+	check1(test, mm);
+	map_faulted(test, mm, x, 4, pi);
+	KUNIT_EXPECT_TRUE(test, identity_mode(mm));
+	KUNIT_EXPECT_FALSE(test, mm->anon_node->parked);
+	KUNIT_EXPECT_EQ(test, vma_at(mm, x).pgoff, id_index(mm, x));
+	expect_users(test, mm, pi, 4, 1, "mapped again at identity");
+	check1(test, mm);
+
+	/* Parked at a fork: identity mode ends, the record goes back first. */
+	move_fixed(test, x, 4, y);
+	move_fixed(test, y, 4, x);
+	KUNIT_EXPECT_TRUE(test, mm->anon_node->parked);
+	mms[1] = fork_mm(test, mm);
+	KUNIT_EXPECT_FALSE(test, identity_mode(mm));
+	KUNIT_EXPECT_FALSE(test, mm->anon_node->parked);
+	expect_users(test, mm, pi, 4, 2, "shared with the child");
+	check(test, mms, 2);
+}
+
+/*
  * anon_space_move_begin() of @n pages from @from to @to, as move_vma()
  * calls it, and anon_space_move_unmapped() after it if @unmapped: the
  * kernel's side of a move whose copy and unmap never happen here.
@@ -504,6 +564,7 @@ static struct kunit_case anon_mremap_test_cases[] = {
 	KUNIT_CASE(test_move_hands_range_over),
 	KUNIT_CASE(test_move_unmap_failed_shares),
 	KUNIT_CASE(test_move_keeps_pending_handover),
+	KUNIT_CASE(test_identity_move_home_parks),
 	{}
 };
 

@@ -1044,12 +1044,16 @@ static void test_identity_mode(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, anon_index_users(&mm->anon_space->index,
 					       x >> PAGE_SHIFT), 1UL);
 	check1(test, mm);
-	/* Home again, at identity: nothing recorded. */
+	/*
+	 * Home again, at identity: the VMA needs no record; the one it gave
+	 * up stays with the mm's node (parked) for its next move away.
+	 */
 	KUNIT_ASSERT_EQ(test, do_mremap(y, NPAGES(8), NPAGES(8),
 					MREMAP_MAYMOVE | MREMAP_FIXED, x),
 			(long)x);
 	KUNIT_EXPECT_EQ(test, vma_at(mm, x).pgoff, x >> PAGE_SHIFT);
-	expect_identity_mode(test, mm, 0);
+	expect_identity_mode(test, mm, 8);
+	KUNIT_EXPECT_TRUE(test, mm->anon_node->parked);
 	check1(test, mm);
 	/* Away and growing: the range and the indexes after it recorded. */
 	KUNIT_ASSERT_EQ(test, do_mremap(x, NPAGES(8), NPAGES(12),

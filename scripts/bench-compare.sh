@@ -49,7 +49,11 @@ for arg in "$@"; do
 done
 mkdir -p "$BUILD"
 echo "date: $(date '+%Y-%m-%d %H:%M:%S %Z'); cases: $glob; boots: $boots per kernel, interleaved, on CPU $cpu; rounds: $rounds"
-lines=
+# The boots' "bench:" lines, each after its kernel's name: a file, not a
+# variable, since many boots' lines exceed what one environment variable
+# may hold (128 KiB).
+lines=$BUILD/bench-compare.lines
+: >"$lines"
 # Each round (one boot of every kernel) holds the build lock: no kernel
 # build of the scripts runs beside it.
 for ((i = 1; i <= boots; i++)); do
@@ -57,7 +61,7 @@ for ((i = 1; i <= boots; i++)); do
 	for k in "${!names[@]}"; do
 		out=$(bench_suite_boot "${kernels[$k]}" "$BUILD/bench-compare-${names[$k]}.log" \
 			"$cpu" "$glob" "$rounds")
-		lines+=$(sed "s/^/${names[$k]} /" <<<"$out")$'\n'
+		sed "s/^/${names[$k]} /" <<<"$out" >>"$lines"
 	done
 	kbuild_unlock
 done
@@ -66,7 +70,7 @@ import os, re, statistics
 
 names = os.environ['NAMES'].split()
 boots = {}
-for line in os.environ['LINES'].splitlines():
+for line in open(os.environ['LINES']).read().splitlines():
     f = dict(re.findall(r'(\w+)=(\S+)', line))
     parts = line.split()
     if len(parts) < 3 or parts[1] != 'bench:':
