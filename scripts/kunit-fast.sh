@@ -15,4 +15,10 @@ kunit_boot_args "$glob" 1G "$@"
 "$UML_BUILD/linux" "${KUNIT_BOOT_ARGS[@]}" </dev/null >"$log" 2>&1 || true
 end=$(date +%s.%N)
 printf '[direct run: %.2f s, raw output: %s]\n' "$(echo "$end - $start" | bc)" "$log"
-python3 tools/testing/kunit/kunit.py parse "$log"
+rc=0
+python3 tools/testing/kunit/kunit.py parse "$log" || rc=$?
+if kernel_trouble "$log" 'KTAP version'; then
+	kernel_trouble_show "$log" 'KTAP version'
+	die "the kernel printed a warning, BUG, oops or lockdep report while the suites ran (log: $log)"
+fi
+exit "$rc"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Configure, build and run the UML kernel's suites through kunit.py, with
-# uml-config. Exit status: kunit.py's (0 only when every test passed).
+# uml-config. Exit status: kunit.py's (0 only when every test passed), or
+# 1 if the kernel warned (WARNING, BUG, oops, lockdep) once the suites ran.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 usage() {
@@ -40,5 +41,12 @@ for a in ${KERNEL_ARGS:-}; do extra+=(--kernel_args "$a"); done
 cd "$TREE"
 # kunit.py run builds too: hold the machine's build lock for the whole run.
 kbuild_lock
-exec python3 tools/testing/kunit/kunit.py run --build_dir "$build_dir" \
-	--kunitconfig "$UML_CONFIG" --jobs "$(nproc)" "${extra[@]}"
+rc=0
+python3 tools/testing/kunit/kunit.py run --build_dir "$build_dir" \
+	--kunitconfig "$UML_CONFIG" --jobs "$(nproc)" "${extra[@]}" || rc=$?
+# Passing tests are not enough: the kernel must not have warned meanwhile.
+if [ -e "$build_dir/test.log" ] && kernel_trouble "$build_dir/test.log" 'KTAP version'; then
+	kernel_trouble_show "$build_dir/test.log" 'KTAP version'
+	die "the kernel printed a warning, BUG, oops or lockdep report while the suites ran (log: $build_dir/test.log)"
+fi
+exit "$rc"

@@ -87,14 +87,6 @@ since() {
 	awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'
 }
 
-# A kernel warning, BUG, oops or lockdep report in LOG from its first line
-# matching START on (UML's virt-pci warns at every boot, before), as
-# scripts/uml-sysdiff.sh judges.
-kernel_trouble() {
-	tr -d '\r' <"$1" | sed -nE "/$2/,\$p" |
-		grep -Eq 'WARNING:|BUG:|Oops|Kernel panic|Call Trace|general protection|lockdep|possible circular'
-}
-
 family_round() {
 	local log=$dir/family-$seed.log case=anon_space_rmap.test_random_family line re
 	local replay="scripts/kunit-fast.sh '$case' anon_space_rmap_kunit.family_seed=$seed anon_space_rmap_kunit.family_steps=$steps"
