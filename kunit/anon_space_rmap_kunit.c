@@ -10,6 +10,8 @@
  * CONFIG_ANON_SPACE_RMAP the kernel's own walks (migration, referenced).
  */
 
+#include <linux/shmem_fs.h>
+
 #include "anon_mm_kunit.h"
 
 static unsigned long family_steps = 300;
@@ -1057,6 +1059,97 @@ static void test_switch_referenced(struct kunit *test)
 #endif
 }
 
+#if BUILTIN_TEST && IS_ENABLED(CONFIG_ANON_SPACE_RMAP)
+struct chain_info {
+	bool found;
+	unsigned long in_tree;		/* in their anon_vma's rb_root */
+	unsigned long out;		/* in none, or the verifier's */
+	unsigned long num_chains;	/* of the VMA's own anon_vma */
+};
+
+/* Where the anon_vma_chains of @mm's VMA at @addr are. */
+static struct chain_info chains_at(struct mm_struct *mm, unsigned long addr)
+{
+	struct chain_info ci = {};
+	struct anon_vma_chain *avc;
+	struct vm_area_struct *vma;
+
+	mmap_read_lock(mm);
+	vma = vma_lookup(mm, addr);
+	if (vma && vma->anon_vma) {
+		ci.found = true;
+		anon_vma_lock_read(vma->anon_vma);
+		list_for_each_entry(avc, &vma->anon_vma_chain, same_vma)
+			if (anon_vma_chain_tree(avc) == &avc->anon_vma->rb_root)
+				ci.in_tree++;
+			else
+				ci.out++;
+		ci.num_chains = vma->anon_vma->num_chains;
+		anon_vma_unlock_read(vma->anon_vma);
+	}
+	mmap_read_unlock(mm);
+	return ci;
+}
+
+static void expect_chains(struct kunit *test, struct mm_struct *mm,
+			  unsigned long addr, unsigned long in_tree,
+			  unsigned long out, unsigned long num_chains)
+{
+	struct chain_info ci = chains_at(mm, addr);
+
+	KUNIT_ASSERT_TRUE(test, ci.found);
+	KUNIT_EXPECT_EQ(test, ci.in_tree, in_tree);
+	KUNIT_EXPECT_EQ(test, ci.out, out);
+	KUNIT_EXPECT_EQ(test, ci.num_chains, num_chains);
+}
+#endif
+
+/*
+ * The space is a purely anonymous VMA's only reverse-map tree: its
+ * anon_vma_chains are in no anon_vma tree (with DEBUG_ANON_SPACE, in the
+ * one the verifier walks), and each anon_vma counts its chains.  A private
+ * file mapping's copied page is walked through its anon_vma: its chain is
+ * in the tree.  An mm that enters KSM puts its chains into the anon_vma
+ * trees, which walks of KSM folios use, and so does a child it forks; a
+ * relative that did not enter keeps its own out.
+ */
+static void test_switch_anon_vma_tree(struct kunit *test)
+{
+#if BUILTIN_TEST && IS_ENABLED(CONFIG_ANON_SPACE_RMAP) && \
+	IS_ENABLED(CONFIG_KSM) && IS_ENABLED(CONFIG_SHMEM)
+	struct mm_struct *mms[3];
+	unsigned long x, f;
+	struct file *file;
+
+	switch_family(test, mms, &x);
+	/* The parent's VMA links its anon_vma, which the child's links too. */
+	expect_chains(test, mms[0], x, 0, 1, 2);
+	/* The child's: the parent's anon_vma and its own. */
+	expect_chains(test, mms[1], x, 0, 2, 1);
+
+	file = shmem_file_setup("anon_space_kunit", NPAGES(2), 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(file));
+	f = vm_mmap(file, 0, NPAGES(2), PROT_READ | PROT_WRITE, MAP_PRIVATE, 0);
+	fput(file);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(f));
+	fault(test, f, 1);
+	expect_chains(test, mms[0], f, 1, 0, 1);
+	KUNIT_EXPECT_EQ(test, vm_munmap(f, NPAGES(2)), 0);
+
+	KUNIT_ASSERT_EQ(test, do_madvise(mms[0], x, NPAGES(SWITCH_PAGES),
+					 MADV_MERGEABLE), 0);
+	expect_chains(test, mms[0], x, 1, 0, 2);
+	expect_chains(test, mms[1], x, 0, 2, 1);
+	mms[2] = fork_mm(test, mms[0]);
+	expect_chains(test, mms[0], x, 1, 0, 3);
+	expect_chains(test, mms[2], x, 2, 0, 1);
+	switch_expect_words(test, mms, x);
+	check(test, mms, 3);
+#else
+	kunit_skip(test, "needs the suite built in, ANON_SPACE_RMAP, KSM and SHMEM");
+#endif
+}
+
 static struct kunit_case anon_space_rmap_test_cases[] = {
 	KUNIT_CASE(test_rmap_private_pages),
 	KUNIT_CASE(test_rmap_fork_shared),
@@ -1076,6 +1169,7 @@ static struct kunit_case anon_space_rmap_test_cases[] = {
 	KUNIT_CASE(test_workload_fork_tree),
 	KUNIT_CASE(test_switch_migrate),
 	KUNIT_CASE(test_switch_referenced),
+	KUNIT_CASE(test_switch_anon_vma_tree),
 	{}
 };
 
