@@ -1194,6 +1194,44 @@ static void test_identity_neighbour_of_moved(struct kunit *test)
 	check1(test, mm);
 }
 
+/*
+ * Identity mode bounds the indexes it recorded in the mm's slot, so that a
+ * placement outside the bounds needs no look into the allocator; a look
+ * that finds an end of them free narrows them, one that finds a record
+ * does not.  x's and o's pages moved away keep their indexes recorded; a
+ * mapping ending at o's copy asks first for the indexes before o's, which
+ * reach over x's record (refused: it sits at its own identity); a page
+ * mapped at x afterwards must still find x's index recorded.
+ */
+static void test_identity_bounds_keep_records(struct kunit *test)
+{
+	struct mm_struct *mm = attach(test);
+	unsigned long base = free_area(test, 256), x = base + NPAGES(16);
+	unsigned long o = x + NPAGES(8), y = base + NPAGES(64);
+	unsigned long q = base + NPAGES(128), n = q - NPAGES(12);
+
+	if (!HAVE_MREMAP)
+		kunit_skip(test, "sys_mremap() not callable here");
+	map_at(test, x, 4);
+	fault(test, x, 4);
+	map_at(test, o, 4);
+	fault(test, o, 4);
+	KUNIT_ASSERT_EQ(test, do_mremap(x, NPAGES(4), NPAGES(4),
+					MREMAP_MAYMOVE | MREMAP_FIXED, y),
+			(long)y);
+	KUNIT_ASSERT_EQ(test, do_mremap(o, NPAGES(4), NPAGES(4),
+					MREMAP_MAYMOVE | MREMAP_FIXED, q),
+			(long)q);
+	expect_identity_mode(test, mm, 8);
+	map_at(test, n, 12);
+	KUNIT_EXPECT_EQ(test, vma_at(mm, n).pgoff, n >> PAGE_SHIFT);
+	expect_identity_mode(test, mm, 8);
+	map_at(test, x, 1);
+	KUNIT_EXPECT_NE(test, vma_at(mm, x).pgoff, x >> PAGE_SHIFT);
+	KUNIT_EXPECT_EQ(test, vma_at(mm, y).pgoff, x >> PAGE_SHIFT);
+	check1(test, mm);
+}
+
 /* MREMAP_DONTUNMAP ends identity mode: the old VMA takes a fresh range. */
 static void test_identity_dontunmap(struct kunit *test)
 {
@@ -1435,6 +1473,7 @@ static struct kunit_case anon_vma_index_test_cases[] = {
 	KUNIT_CASE(test_identity_move_grow_over_neighbour),
 	KUNIT_CASE(test_identity_move_grow_over_neighbour_forked),
 	KUNIT_CASE(test_identity_neighbour_of_moved),
+	KUNIT_CASE(test_identity_bounds_keep_records),
 	KUNIT_CASE(test_identity_stack_moved),
 	KUNIT_CASE(test_identity_fork_child),
 	KUNIT_CASE(test_identity_fork_child_slots),
