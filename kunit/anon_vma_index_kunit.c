@@ -1197,11 +1197,11 @@ static void test_identity_neighbour_of_moved(struct kunit *test)
 /*
  * Identity mode bounds the indexes it recorded in the mm's slot, so that a
  * placement outside the bounds needs no look into the allocator; a look
- * that finds an end of them free narrows them, one that finds a record
- * does not.  x's and o's pages moved away keep their indexes recorded; a
- * mapping ending at o's copy asks first for the indexes before o's, which
- * reach over x's record (refused: it sits at its own identity); a page
- * mapped at x afterwards must still find x's index recorded.
+ * inside them must find what is recorded there.  x's and o's pages moved
+ * away keep their indexes recorded; a mapping ending at o's copy asks
+ * first for the indexes before o's, which reach over x's record (refused:
+ * it sits at its own identity, the mode on); a page mapped at x afterwards
+ * must still find x's index recorded (it ends the mode and gets another).
  */
 static void test_identity_bounds_keep_records(struct kunit *test)
 {
