@@ -240,11 +240,10 @@ worktree_at() {
 	fi
 }
 
-# positive_arg OPTION VALUE: die (after the caller's usage) unless VALUE
-# is a positive integer.
 # A kernel warning, BUG, oops or lockdep report in LOG from its first line
 # matching START on (UML's virt-pci warns at every boot, before the suites
-# start): true if there is one. kernel_trouble_show prints the first few.
+# start): true if there is one. kernel_trouble_show prints the first few;
+# die_on_kernel_trouble LOG START shows them and dies.
 KERNEL_TROUBLE='WARNING:|BUG:|Oops|Kernel panic|Call Trace|general protection|lockdep|possible circular|possible recursive|inconsistent lock state|suspicious RCU usage'
 kernel_trouble() {
 	tr -d '\r' <"$1" | sed -nE "/$2/,\$p" | grep -Eq "$KERNEL_TROUBLE"
@@ -252,7 +251,14 @@ kernel_trouble() {
 kernel_trouble_show() {
 	tr -d '\r' <"$1" | sed -nE "/$2/,\$p" | grep -E -A8 "$KERNEL_TROUBLE" | head -30 >&2 || true
 }
+die_on_kernel_trouble() {
+	kernel_trouble "$1" "$2" || return 0
+	kernel_trouble_show "$1" "$2"
+	die "the kernel printed a warning, BUG, oops or lockdep report while the suites ran (log: $1)"
+}
 
+# positive_arg OPTION VALUE: die (after the caller's usage) unless VALUE
+# is a positive integer.
 positive_arg() {
 	[[ ${2:-} =~ ^[0-9]+$ ]] && [ "$2" -gt 0 ] ||
 		{ usage >&2; die "$1 needs a positive number"; }

@@ -17,8 +17,5 @@ end=$(date +%s.%N)
 printf '[direct run: %.2f s, raw output: %s]\n' "$(echo "$end - $start" | bc)" "$log"
 rc=0
 python3 tools/testing/kunit/kunit.py parse "$log" || rc=$?
-if kernel_trouble "$log" 'KTAP version'; then
-	kernel_trouble_show "$log" 'KTAP version'
-	die "the kernel printed a warning, BUG, oops or lockdep report while the suites ran (log: $log)"
-fi
+die_on_kernel_trouble "$log" 'KTAP version'
 exit "$rc"

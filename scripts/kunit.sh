@@ -45,8 +45,5 @@ rc=0
 python3 tools/testing/kunit/kunit.py run --build_dir "$build_dir" \
 	--kunitconfig "$UML_CONFIG" --jobs "$(nproc)" "${extra[@]}" || rc=$?
 # Passing tests are not enough: the kernel must not have warned meanwhile.
-if [ -e "$build_dir/test.log" ] && kernel_trouble "$build_dir/test.log" 'KTAP version'; then
-	kernel_trouble_show "$build_dir/test.log" 'KTAP version'
-	die "the kernel printed a warning, BUG, oops or lockdep report while the suites ran (log: $build_dir/test.log)"
-fi
+[ ! -e "$build_dir/test.log" ] || die_on_kernel_trouble "$build_dir/test.log" 'KTAP version'
 exit "$rc"

@@ -32,8 +32,6 @@ out=$BUILD/sysdiff-runs
 mkdir -p "$out"
 rm -f "$out"/*.rec "$out"/*.cmp "$out"/*.log
 
-# Kernel messages that mean the kernel itself went wrong during a run.
-oops='WARNING:|BUG:|Oops|Kernel panic|Call Trace|general protection|lockdep|possible circular'
 declare -A calls_n touches_n errs_n faults_n secs errnos
 ndiff=0 nbad=0
 mism_total=0 walks_total=0 checked_total=0
@@ -53,9 +51,9 @@ boot() {
 		ok=0
 	fi
 	# From the program's start on (UML's virt-pci warns at every boot).
-	if sed -n '/^sysdiff: seed /,$p' "$log" | grep -Eq "$oops"; then
+	if kernel_trouble "$log" '^sysdiff: seed '; then
 		echo "seed $seed, $kind kernel: the kernel complained (console: $log):" >&2
-		sed -n '/^sysdiff: seed /,$p' "$log" | grep -E -m5 "$oops" >&2
+		kernel_trouble_show "$log" '^sysdiff: seed '
 		ok=0
 	fi
 	if [ "$kind" = patched ]; then
