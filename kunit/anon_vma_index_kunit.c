@@ -1232,6 +1232,57 @@ static void test_identity_bounds_keep_records(struct kunit *test)
 	check1(test, mm);
 }
 
+/*
+ * A look into the allocator that finds an end of identity mode's record
+ * bounds free narrows them, so that the next placement there needs no
+ * look.  x's 12 pages moved away record x's indexes and give them back
+ * when unmapped: the bounds stay [xi, xi + 11] until mappings at x find
+ * the ends free; one in the middle leaves them, one over all empties them.
+ */
+static void test_identity_bounds_narrow(struct kunit *test)
+{
+	struct mm_struct *mm = attach(test);
+	unsigned long base = free_area(test, 256), x = base + NPAGES(16);
+	unsigned long y = base + NPAGES(64), xi = x >> PAGE_SHIFT;
+	struct anon_space_node *node;
+
+	if (!HAVE_MREMAP)
+		kunit_skip(test, "sys_mremap() not callable here");
+	map_at(test, x, 12);
+	fault(test, x, 12);
+	KUNIT_ASSERT_EQ(test, do_mremap(x, NPAGES(12), NPAGES(12),
+					MREMAP_MAYMOVE | MREMAP_FIXED, y),
+			(long)y);
+	expect_identity_mode(test, mm, 12);
+	node = mm->anon_node;
+	KUNIT_ASSERT_EQ(test, node->rec_first, xi);
+	KUNIT_ASSERT_EQ(test, node->rec_last, xi + 11);
+	KUNIT_ASSERT_EQ(test, vm_munmap(y, NPAGES(12)), 0);
+	KUNIT_EXPECT_EQ(test, node->rec_first, xi);
+	KUNIT_EXPECT_EQ(test, node->rec_last, xi + 11);
+
+	map_at(test, x, 2);
+	KUNIT_EXPECT_EQ(test, vma_at(mm, x).pgoff, xi);
+	KUNIT_EXPECT_EQ(test, node->rec_first, xi + 2);
+	KUNIT_EXPECT_EQ(test, node->rec_last, xi + 11);
+	map_at(test, x + NPAGES(10), 2);
+	KUNIT_EXPECT_EQ(test, vma_at(mm, x + NPAGES(10)).pgoff, xi + 10);
+	KUNIT_EXPECT_EQ(test, node->rec_first, xi + 2);
+	KUNIT_EXPECT_EQ(test, node->rec_last, xi + 9);
+	map_at(test, x + NPAGES(5), 1);
+	KUNIT_EXPECT_EQ(test, vma_at(mm, x + NPAGES(5)).pgoff, xi + 5);
+	KUNIT_EXPECT_EQ(test, node->rec_first, xi + 2);
+	KUNIT_EXPECT_EQ(test, node->rec_last, xi + 9);
+
+	KUNIT_ASSERT_EQ(test, vm_munmap(x, NPAGES(12)), 0);
+	map_at(test, x, 12);
+	KUNIT_EXPECT_EQ(test, vma_at(mm, x).pgoff, xi);
+	KUNIT_EXPECT_EQ(test, node->rec_first, ULONG_MAX);
+	KUNIT_EXPECT_EQ(test, node->rec_last, 0UL);
+	expect_identity_mode(test, mm, 0);
+	check1(test, mm);
+}
+
 /* MREMAP_DONTUNMAP ends identity mode: the old VMA takes a fresh range. */
 static void test_identity_dontunmap(struct kunit *test)
 {
@@ -1474,6 +1525,7 @@ static struct kunit_case anon_vma_index_test_cases[] = {
 	KUNIT_CASE(test_identity_move_grow_over_neighbour_forked),
 	KUNIT_CASE(test_identity_neighbour_of_moved),
 	KUNIT_CASE(test_identity_bounds_keep_records),
+	KUNIT_CASE(test_identity_bounds_narrow),
 	KUNIT_CASE(test_identity_stack_moved),
 	KUNIT_CASE(test_identity_fork_child),
 	KUNIT_CASE(test_identity_fork_child_slots),
