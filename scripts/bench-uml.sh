@@ -30,7 +30,7 @@ set -euo pipefail
 usage() {
 	echo "usage: ${0##*/} [--json FILE] [--rounds N] [--boots N] [--swap-runs N] [--swap-mb MB] [--forktree-runs N] [--loops-runs N] [--stress-runs N] [--cpu N|none]"
 	echo "  --rounds N     timed rounds per KUnit case (default 201)"
-	echo "  --boots N      boots of the mremap_bench suite per kernel, interleaved (default 5):"
+	echo "  --boots N      boots of the mremap_bench suite per kernel, interleaved (default 21):"
 	echo "                 medians of the boots' medians, with their range"
 	echo "  --swap-runs N  swapbench boots per kernel, interleaved (default 3; 0: none)"
 	echo "  --swap-mb MB   swapbench's mapping (default 64, under mem=128M)"
@@ -41,7 +41,7 @@ usage() {
 }
 json=$BUILD/bench-uml.json
 rounds=201
-boots=5
+boots=21
 swap_runs=3
 swap_mb=64
 forktree_runs=3
