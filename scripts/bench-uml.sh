@@ -23,7 +23,10 @@
 #    lock); its own tables and "ratio loop_*" / "ratio stress_*_bogo_ops"
 #    lines last (stress-ng's off/on of bogo ops/s: above 1 is slower too).
 # Ends with one line per compared operation, "ratio OPERATION VALUE": the
-# feature's median over mainline's (times, so above 1 is slower; VMA counts).
+# feature's median over mainline's (times, so above 1 is slower; VMA counts);
+# for the mremap_bench timings also "ratio OPERATION:pages=N:best_boot VALUE",
+# the lowest boot median over the lowest, which the boots' two modes move
+# less than the medians.
 # The figures also go to build/bench-uml.json (or --json FILE).
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
@@ -196,6 +199,7 @@ for key in sorted(on, key=lambda k: (order.index(k[0]) if k[0] in order else len
           + f"  {m0:>7.0f} [{lo0:.0f}-{hi0:.0f}]".ljust(22) + f"  {r:>12.2f}"
           + f"  {ratio(lo1, lo0):>15.2f}")
     ratios.append((f"{key[0]}:pages={key[1]}", r))
+    ratios.append((f"{key[0]}:pages={key[1]}:best_boot", ratio(lo1, lo0)))
     out.append({'op': key[0], 'pages': key[1], 'on_median_ns': m1, 'on_min_ns': n1,
                 'best_boot_ratio': ratio(lo1, lo0),
                 'on_boot_medians': b1, 'off_median_ns': m0, 'off_min_ns': n0,
