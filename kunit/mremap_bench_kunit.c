@@ -405,17 +405,24 @@ static void bench_page_fault(struct kunit *test)
  * will-it-scale's brk1 in the kernel: a brk-style mapping (vm_brk_flags(),
  * do_brk_flags() as brk() uses it) grows by a page over its end, which
  * expands the VMA, and shrinks back (munmap of that page); ns per pair.
+ * Then the two halves apart: a round of bench_batch growths by a page
+ * (@op_grow, ns per growth), and the munmaps of those pages from the top
+ * down (@op_shrink, ns per shrink: a split and the tail's removal).
  */
-static void time_brk(struct kunit *test, const char *op)
+static void time_brk(struct kunit *test, const char *op, const char *op_grow,
+		     const char *op_shrink)
 {
 	struct vm_area_struct *vma;
 	unsigned long base, end;
 	unsigned int r, n = bench_rounds;
-	u64 *ns;
+	bool expanded;
+	u64 *ns, *ns_shrink;
 
 	ns = kunit_kcalloc(test, n, sizeof(*ns), GFP_KERNEL);
+	ns_shrink = kunit_kcalloc(test, n, sizeof(*ns_shrink), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, ns);
-	base = free_area(test, NPAGES(64)) + NPAGES(16);
+	KUNIT_ASSERT_NOT_NULL(test, ns_shrink);
+	base = free_area(test, NPAGES(64 + BENCH_BATCH)) + NPAGES(16);
 	end = base + NPAGES(4);
 	KUNIT_ASSERT_EQ(test, vm_brk_flags(base, NPAGES(4), 0), 0);
 	touch(test, base, 4, 3);
@@ -445,12 +452,41 @@ static void time_brk(struct kunit *test, const char *op)
 	expect_mapped(test, base, NPAGES(4), true);
 	expect_mapped(test, end, PAGE_SIZE, false);
 	expect_byte(test, base + NPAGES(3), 3);
+
+	for (r = 0; r < n; r++) {
+		u64 t0 = ktime_get_ns();
+		unsigned int k;
+
+		for (k = 0; k < BENCH_BATCH; k++)
+			if (vm_brk_flags(end + NPAGES(k), PAGE_SIZE, 0))
+				break;
+		ns[r] = div_u64(ktime_get_ns() - t0, BENCH_BATCH);
+		KUNIT_ASSERT_EQ(test, k, BENCH_BATCH);
+		/* Every growth expanded the VMA. */
+		mmap_read_lock(current->mm);
+		vma = vma_lookup(current->mm, base);
+		expanded = vma && vma->vm_start == base &&
+			   vma->vm_end == end + NPAGES(k);
+		mmap_read_unlock(current->mm);
+		KUNIT_ASSERT_TRUE_MSG(test, expanded,
+				      "a brk growth made a VMA of its own");
+		t0 = ktime_get_ns();
+		while (k && !vm_munmap(end + NPAGES(k - 1), PAGE_SIZE))
+			k--;
+		ns_shrink[r] = div_u64(ktime_get_ns() - t0, BENCH_BATCH);
+		KUNIT_ASSERT_EQ(test, k, 0);
+	}
+	report(test, op_grow, 1, ns, n);
+	report(test, op_shrink, 1, ns_shrink, n);
+	expect_mapped(test, base, NPAGES(4), true);
+	expect_mapped(test, end, NPAGES(BENCH_BATCH), false);
+	expect_byte(test, base + NPAGES(3), 3);
 	KUNIT_EXPECT_EQ(test, vm_munmap(base, NPAGES(4)), 0);
 }
 
 static void bench_brk(struct kunit *test)
 {
-	time_brk(test, "brk");
+	time_brk(test, "brk", "brk_grow", "brk_shrink");
 }
 
 /*
@@ -461,7 +497,7 @@ static void bench_brk_forked(struct kunit *test)
 {
 	struct mm_struct *child = fork_family(test);
 
-	time_brk(test, "brk_forked");
+	time_brk(test, "brk_forked", "brk_grow_forked", "brk_shrink_forked");
 	mmput(child);
 }
 

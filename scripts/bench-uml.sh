@@ -189,7 +189,8 @@ print("boot median over lowest (a boot runs in one of two modes, ~1.8x apart, ei
 print(f"{'operation':<22}{'pages':>6}  {'ANON_SPACE=y':>20}  {'ANON_SPACE=n':>20}  {'median ratio':>12}  {'best-boot ratio':>15}")
 # each operation's rows together, mremap first, an operation's forked-family rows after it
 order = ['mremap_move', 'mremap_move_forked', 'mmap_munmap', 'mmap_munmap_forked',
-         'mmap_munmap_child', 'mmap_munmap_realloced', 'page_fault', 'brk', 'brk_forked']
+         'mmap_munmap_child', 'mmap_munmap_realloced', 'page_fault', 'brk', 'brk_forked',
+         'brk_grow', 'brk_grow_forked', 'brk_shrink', 'brk_shrink_forked']
 for key in sorted(on, key=lambda k: (order.index(k[0]) if k[0] in order else len(order),
                                      k[0], k[1])):
     m1, n1, lo1, hi1, b1 = summary(on[key])
