@@ -405,6 +405,14 @@ static inline void check(struct kunit *test, struct mm_struct **mms, int nr_mms)
 			r[n].parked = true;
 			n++;
 		}
+		/* The growth room it holds for its last VMA to grow. */
+		if (node && node->nr_reserve && n < MAX_RANGES) {
+			r[n].start = node->reserve;
+			r[n].nr = node->nr_reserve;
+			r[n].implicit = false;
+			r[n].parked = true;
+			n++;
+		}
 		mmap_read_unlock(mms[m]);
 	}
 	KUNIT_ASSERT_LT(test, n, MAX_RANGES);

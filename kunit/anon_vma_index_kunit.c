@@ -867,46 +867,92 @@ static void test_forked_munmap_parks_range(struct kunit *test)
 }
 
 /*
- * The same for a growth in place out of identity mode: the grown part,
- * cut off again, stays with the node, and the same growth takes it back;
- * a growth of another size gives it back first.
+ * A growth in place at a VMA's end out of identity mode takes growth room
+ * after it (as many indexes more as the VMA has, up to 32), which the
+ * mm's node holds: the next growths there take it without the allocator,
+ * a shrink gives the grown part back to it, and another placement in the
+ * mm gives it back to the allocator first.
  */
-static void test_forked_shrink_parks_growth(struct kunit *test)
+static void test_forked_growth_room(struct kunit *test)
 {
 	struct mm_struct *mm = attach(test);
 	unsigned long base = free_area(test, 64), x = base + NPAGES(16);
+	unsigned long z = base + NPAGES(40);
 	struct mm_struct *mms[2] = { mm };
+	struct anon_space_node *node;
 	unsigned long px;
 
 	mms[1] = fork_mm(test, mm);
 	KUNIT_ASSERT_FALSE(test, identity_mode(mm));
+	node = mm->anon_node;
 	map_at(test, x, 4);
 	fault(test, x, 4);
 	px = vma_at(mm, x).pgoff;
 
-	/* Grown in place by 4, shrunk back: the grown part is parked. */
+	/* Grown in place by 4: 4 more indexes of room after it. */
 	KUNIT_ASSERT_EQ(test, do_mremap(x, NPAGES(4), NPAGES(8), 0, 0), (long)x);
-	KUNIT_EXPECT_EQ(test, mm->anon_node->fresh, px + 4);
-	KUNIT_ASSERT_EQ(test, do_mremap(x, NPAGES(8), NPAGES(4), 0, 0), (long)x);
-	KUNIT_EXPECT_TRUE(test, mm->anon_node->parked);
-	expect_range_users(test, mm, px + 4, 4, 1, "grown part, parked");
+	KUNIT_EXPECT_EQ(test, node->reserve, px + 8);
+	KUNIT_EXPECT_EQ(test, node->nr_reserve, 4UL);
+	expect_range_users(test, mm, px, 12, 1, "grown, and its room");
 	check(test, mms, 2);
 
-	/* The same growth again takes it back. */
-	KUNIT_ASSERT_EQ(test, do_mremap(x, NPAGES(4), NPAGES(8), 0, 0), (long)x);
-	KUNIT_EXPECT_FALSE(test, mm->anon_node->parked);
+	/* Shrunk back: the grown part goes back to the room. */
+	KUNIT_ASSERT_EQ(test, do_mremap(x, NPAGES(8), NPAGES(4), 0, 0), (long)x);
+	KUNIT_EXPECT_FALSE(test, node->parked);
+	KUNIT_EXPECT_EQ(test, node->reserve, px + 4);
+	KUNIT_EXPECT_EQ(test, node->nr_reserve, 8UL);
+	expect_range_users(test, mm, px + 4, 8, 1, "shrunk, the room");
+	check(test, mms, 2);
+
+	/* Grown by 2 and by 2 again: both from the room, in place. */
+	KUNIT_ASSERT_EQ(test, do_mremap(x, NPAGES(4), NPAGES(6), 0, 0), (long)x);
+	KUNIT_ASSERT_EQ(test, do_mremap(x, NPAGES(6), NPAGES(8), 0, 0), (long)x);
 	KUNIT_EXPECT_EQ(test, vma_at(mm, x).pgoff, px);
 	KUNIT_EXPECT_EQ(test, vma_at(mm, x).end, x + NPAGES(8));
-	expect_range_users(test, mm, px, 8, 1, "grown again");
+	KUNIT_EXPECT_EQ(test, node->reserve, px + 8);
+	KUNIT_EXPECT_EQ(test, node->nr_reserve, 4UL);
+	expect_range_users(test, mm, px, 12, 1, "grown twice from the room");
 	check(test, mms, 2);
 
-	/* Shrunk, then grown by 2: the parked part goes back first. */
-	KUNIT_ASSERT_EQ(test, do_mremap(x, NPAGES(8), NPAGES(4), 0, 0), (long)x);
-	KUNIT_EXPECT_TRUE(test, mm->anon_node->parked);
-	KUNIT_ASSERT_EQ(test, do_mremap(x, NPAGES(4), NPAGES(6), 0, 0), (long)x);
-	KUNIT_EXPECT_FALSE(test, mm->anon_node->parked);
-	expect_range_users(test, mm, px, 6, 1, "grown by 2");
-	expect_range_users(test, mm, px + 6, 2, 0, "the rest given back");
+	/* A mapping elsewhere gives the room back first. */
+	map_at(test, z, 1);
+	KUNIT_EXPECT_EQ(test, node->nr_reserve, 0UL);
+	KUNIT_EXPECT_EQ(test, users(mm, px + 8), 0UL);
+	expect_range_users(test, mm, px, 8, 1, "the VMA's own");
+	check(test, mms, 2);
+}
+
+/*
+ * Only the fresh tail, which one user holds, goes back to the growth room:
+ * a shrink that also cuts off indexes a fork child shares releases them
+ * all to the allocator and leaves the room as it was.
+ */
+static void test_forked_growth_room_shared(struct kunit *test)
+{
+	struct mm_struct *mm = attach(test);
+	unsigned long base = free_area(test, 64), x = base + NPAGES(16);
+	struct mm_struct *mms[2] = { mm };
+	struct anon_space_node *node;
+	unsigned long px;
+
+	map_at(test, x, 4);
+	fault(test, x, 4);
+	px = vma_at(mm, x).pgoff;
+	mms[1] = fork_mm(test, mm);
+	KUNIT_ASSERT_FALSE(test, identity_mode(mm));
+	node = mm->anon_node;
+	expect_range_users(test, mm, px, 4, 2, "shared with the child");
+
+	KUNIT_ASSERT_EQ(test, do_mremap(x, NPAGES(4), NPAGES(8), 0, 0), (long)x);
+	KUNIT_EXPECT_EQ(test, node->reserve, px + 8);
+	KUNIT_EXPECT_EQ(test, node->nr_reserve, 4UL);
+	check(test, mms, 2);
+
+	KUNIT_ASSERT_EQ(test, do_mremap(x, NPAGES(8), NPAGES(2), 0, 0), (long)x);
+	KUNIT_EXPECT_EQ(test, node->reserve, px + 8);
+	KUNIT_EXPECT_EQ(test, node->nr_reserve, 4UL);
+	expect_range_users(test, mm, px + 2, 2, 1, "the child's alone");
+	expect_range_users(test, mm, px + 4, 4, 0, "the grown part, given back");
 	check(test, mms, 2);
 }
 
@@ -1516,7 +1562,8 @@ static struct kunit_case anon_vma_index_test_cases[] = {
 	KUNIT_CASE(test_fork_shares),
 	KUNIT_CASE(test_exit_releases),
 	KUNIT_CASE(test_forked_munmap_parks_range),
-	KUNIT_CASE(test_forked_shrink_parks_growth),
+	KUNIT_CASE(test_forked_growth_room),
+	KUNIT_CASE(test_forked_growth_room_shared),
 	KUNIT_CASE(test_new_vma_in_no_tree),
 	KUNIT_CASE(test_map_fixed_over_anon_merges),
 	KUNIT_CASE(test_identity_mode),
