@@ -348,6 +348,19 @@ static inline void check_tree(struct kunit *test, struct mm_struct **mms,
 static inline void check_rmap(struct kunit *test, struct mm_struct **mms,
 			      int nr_mms);
 
+/* Add a node's range of @nr indexes from @start, if any, to @r[@n]. */
+static inline int node_range(struct vma_range *r, int n, unsigned long start,
+			     unsigned long nr)
+{
+	if (!nr || n >= MAX_RANGES)
+		return n;
+	r[n].start = start;
+	r[n].nr = nr;
+	r[n].implicit = false;
+	r[n].parked = true;
+	return n + 1;
+}
+
 /*
  * The allocator of the family of @mms covers each index exactly as often as
  * the purely anonymous VMAs of @mms do, and uses no other index; and the
@@ -396,23 +409,15 @@ static inline void check(struct kunit *test, struct mm_struct **mms, int nr_mms)
 			r[n].parked = false;
 			n++;
 		}
-		/* The range the mm's node holds for its next mapping. */
+		/*
+		 * What the mm's node holds, no VMA's: the range for its next
+		 * mapping, and the growth room for its last VMA to grow.
+		 */
 		node = mms[m]->anon_node;
-		if (node && node->parked && n < MAX_RANGES) {
-			r[n].start = node->fresh;
-			r[n].nr = node->nr_fresh;
-			r[n].implicit = false;
-			r[n].parked = true;
-			n++;
-		}
-		/* The growth room it holds for its last VMA to grow. */
-		if (node && node->nr_reserve && n < MAX_RANGES) {
-			r[n].start = node->reserve;
-			r[n].nr = node->nr_reserve;
-			r[n].implicit = false;
-			r[n].parked = true;
-			n++;
-		}
+		if (node && node->parked)
+			n = node_range(r, n, node->fresh, node->nr_fresh);
+		if (node)
+			n = node_range(r, n, node->reserve, node->nr_reserve);
 		mmap_read_unlock(mms[m]);
 	}
 	KUNIT_ASSERT_LT(test, n, MAX_RANGES);
