@@ -914,6 +914,26 @@ static void test_forked_growth_room(struct kunit *test)
 	expect_range_users(test, mm, px, 12, 1, "grown twice from the room");
 	check(test, mms, 2);
 
+	/*
+	 * Grown by 6, more than the room holds: the allocator's indexes
+	 * continue the fresh tail, so a shrink back to 4 gives all of
+	 * them to the room, and growing to 8 again takes 4 of them.
+	 */
+	KUNIT_ASSERT_EQ(test, do_mremap(x, NPAGES(8), NPAGES(14), 0, 0), (long)x);
+	KUNIT_EXPECT_EQ(test, vma_at(mm, x).pgoff, px);
+	KUNIT_EXPECT_EQ(test, node->reserve, px + 14);
+	KUNIT_EXPECT_EQ(test, node->nr_reserve, 8UL);
+	check(test, mms, 2);
+	KUNIT_ASSERT_EQ(test, do_mremap(x, NPAGES(14), NPAGES(4), 0, 0), (long)x);
+	KUNIT_EXPECT_EQ(test, node->reserve, px + 4);
+	KUNIT_EXPECT_EQ(test, node->nr_reserve, 18UL);
+	expect_range_users(test, mm, px + 4, 18, 1, "the room, refilled");
+	check(test, mms, 2);
+	KUNIT_ASSERT_EQ(test, do_mremap(x, NPAGES(4), NPAGES(8), 0, 0), (long)x);
+	KUNIT_EXPECT_EQ(test, node->reserve, px + 8);
+	KUNIT_EXPECT_EQ(test, node->nr_reserve, 14UL);
+	check(test, mms, 2);
+
 	/* A mapping elsewhere gives the room back first. */
 	map_at(test, z, 1);
 	KUNIT_EXPECT_EQ(test, node->nr_reserve, 0UL);
