@@ -74,26 +74,10 @@ case "$forktree_runs" in ''|*[!0-9]*) die "--forktree-runs wants a number, not '
 case "$loops_runs" in ''|*[!0-9]*) die "--loops-runs wants a number, not '$loops_runs'" ;; esac
 case "$stress_runs" in ''|*[!0-9]*) die "--stress-runs wants a number, not '$stress_runs'" ;; esac
 need_tree
-bench_config=$PROJECT/bench/kunitconfig
 grep -q '^config MREMAP_KUNIT_BENCH' "$TREE/mm/Kconfig" ||
 	die "$TREE lacks the mremap_bench suite (patches/*mremap_bench*); run 'make prepare'"
 [ -e "$TREE/mm/tests/mremap_bench_kunit.c" ] ||
 	die "$TREE/mm/tests/mremap_bench_kunit.c is missing; run 'make prepare'"
-
-# build VARIANT: the bench kernel with CONFIG_ANON_SPACE on or off.
-build() {
-	local dir=$TREE/.kunit-bench-$1 add=()
-	# "on" is the feature as it is used: the space's rmap walk too.
-	[ "$1" = on ] && add=(--kconfig_add CONFIG_ANON_SPACE=y
-			      --kconfig_add CONFIG_ANON_SPACE_RMAP=y)
-	uml_kbuild "$TREE" "$dir" "$bench_config" "$BUILD/bench-$1-build.log" "${add[@]}"
-	if [ "$1" = on ]; then
-		grep -qx 'CONFIG_ANON_SPACE=y' "$dir/.config" &&
-			grep -qx 'CONFIG_ANON_SPACE_RMAP=y' "$dir/.config"
-	else
-		! grep -qx 'CONFIG_ANON_SPACE=y' "$dir/.config"
-	fi || die "$dir/.config has the wrong CONFIG_ANON_SPACE(_RMAP); delete $dir and rerun"
-}
 
 # run VARIANT: the suite's "bench:" lines, or die with the log's name.
 run() {
@@ -119,7 +103,7 @@ swap() {
 
 for v in on off; do
 	log "building the CONFIG_ANON_SPACE=$v bench kernel"
-	build "$v"
+	bench_kbuild "$v"
 done
 if [ "$swap_runs" -gt 0 ]; then
 	command -v mkswap >/dev/null || PATH=$PATH:/usr/sbin:/sbin

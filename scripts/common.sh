@@ -304,6 +304,43 @@ bench_suite_boot() {
 		die "mremap_bench failed or printed no figures on $kernel (log: $log)"
 }
 
+# bench_kdir on|off [PAD]: the build directory of a bench kernel (below).
+bench_kdir() {
+	if [ "${2:-0}" = 0 ]; then
+		echo "$TREE/.kunit-bench-$1"
+	else
+		echo "$TREE/.kunit-bench-$1-p$2"
+	fi
+}
+
+# bench_kbuild on|off [PAD]: build a bench kernel from bench/kunitconfig
+# (no debugging options) into bench_kdir: "on" with CONFIG_ANON_SPACE=y
+# and CONFIG_ANON_SPACE_RMAP=y (the feature as it is used), "off" without
+# (mainline's anon_vma reverse map), its text shifted by PAD 64-byte lines
+# (CONFIG_BENCH_TEXT_PAD, default 0: make bench's own two kernels). Dies
+# if the .config does not say so. The one way the bench scripts build.
+bench_kbuild() {
+	local v=$1 pad=${2:-0} dir add=() log
+	dir=$(bench_kdir "$v" "$pad")
+	log=$BUILD/bench-$v-build.log
+	[ "$pad" = 0 ] || log=$BUILD/bench-$v-p$pad-build.log
+	case "$v" in
+	on) add=(--kconfig_add CONFIG_ANON_SPACE=y --kconfig_add CONFIG_ANON_SPACE_RMAP=y) ;;
+	off) ;;
+	*) die "bench_kbuild: '$v' is neither on nor off" ;;
+	esac
+	[ "$pad" = 0 ] || add+=(--kconfig_add "CONFIG_BENCH_TEXT_PAD=$pad")
+	uml_kbuild "$TREE" "$dir" "$PROJECT/bench/kunitconfig" "$log" "${add[@]}"
+	if [ "$v" = on ]; then
+		grep -qx 'CONFIG_ANON_SPACE=y' "$dir/.config" &&
+			grep -qx 'CONFIG_ANON_SPACE_RMAP=y' "$dir/.config"
+	else
+		! grep -qx 'CONFIG_ANON_SPACE=y' "$dir/.config"
+	fi || die "$dir/.config has the wrong CONFIG_ANON_SPACE(_RMAP); delete $dir and rerun"
+	[ "$pad" = 0 ] || grep -qx "CONFIG_BENCH_TEXT_PAD=$pad" "$dir/.config" ||
+		die "$dir/.config lacks CONFIG_BENCH_TEXT_PAD=$pad (patches/*BENCH_TEXT_PAD*); run 'make prepare'"
+}
+
 # tree_dirty: print the tree's uncommitted changes (ignored files excluded).
 tree_dirty() {
 	git -C "$TREE" status --porcelain --untracked-files=normal
