@@ -38,33 +38,19 @@ while [ $# -gt 0 ]; do
 done
 [ $# -ge 2 ] || { usage >&2; die "give at least two NAME=KERNEL"; }
 case "$glob" in mremap_bench*) ;; *) die "--glob '$glob' is not a mremap_bench case pattern" ;; esac
-names=() kernels=()
+names=()
 for arg in "$@"; do
 	[[ $arg == ?*=?* ]] || { usage >&2; die "'$arg' is not NAME=KERNEL"; }
 	name=${arg%%=*} kernel=${arg#*=}
 	[[ $name =~ ^[A-Za-z0-9_.-]+$ ]] || die "name '$name': letters, digits, '_', '.', '-' only"
 	[ -x "$kernel" ] || die "$name: no executable UML kernel at $kernel"
 	for n in "${names[@]}"; do [ "$n" != "$name" ] || die "name '$name' given twice"; done
-	names+=("$name") kernels+=("$kernel")
+	names+=("$name")
 done
 mkdir -p "$BUILD"
 echo "date: $(date '+%Y-%m-%d %H:%M:%S %Z'); cases: $glob; boots: $boots per kernel, interleaved, on CPU $cpu; rounds: $rounds"
-# The boots' "bench:" lines, each after its kernel's name: a file, not a
-# variable, since many boots' lines exceed what one environment variable
-# may hold (128 KiB).
 lines=$BUILD/bench-compare.lines
-: >"$lines"
-# Each round (one boot of every kernel) holds the build lock: no kernel
-# build of the scripts runs beside it.
-for ((i = 1; i <= boots; i++)); do
-	kbuild_lock
-	for k in "${!names[@]}"; do
-		out=$(bench_suite_boot "${kernels[$k]}" "$BUILD/bench-compare-${names[$k]}.log" \
-			"$cpu" "$glob" "$rounds")
-		sed "s/^/${names[$k]} /" <<<"$out" >>"$lines"
-	done
-	kbuild_unlock
-done
+bench_interleave "$lines" "$boots" "$cpu" "$glob" "$rounds" "$BUILD/bench-compare" "$@"
 NAMES="${names[*]}" LINES="$lines" python3 - <<'EOF'
 import os, re, statistics
 

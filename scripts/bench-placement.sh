@@ -61,18 +61,13 @@ for p in $pads; do
 done
 echo "date: $(date '+%Y-%m-%d %H:%M:%S %Z'); tree: $(git -C "$TREE" describe --always --tags 2>/dev/null || echo unknown); cases: $glob; pads: $pads; boots: $boots per kernel, interleaved, on CPU $cpu; rounds: $rounds"
 lines=$BUILD/bench-placement.lines
-: >"$lines"
-for ((i = 1; i <= boots; i++)); do
-	kbuild_lock
-	for p in $pads; do
-		for v in on off; do
-			out=$(bench_suite_boot "$(bench_kdir "$v" "$p")/linux" \
-				"$BUILD/bench-placement-$v-p$p.log" "$cpu" "$glob" "$rounds")
-			sed "s/^/$v $p /" <<<"$out" >>"$lines"
-		done
+pairs=()
+for p in $pads; do
+	for v in on off; do
+		pairs+=("$v-p$p=$(bench_kdir "$v" "$p")/linux")
 	done
-	kbuild_unlock
 done
+bench_interleave "$lines" "$boots" "$cpu" "$glob" "$rounds" "$BUILD/bench-placement" "${pairs[@]}"
 PADS="$pads" LINES="$lines" python3 - <<'EOF'
 import os, re, statistics
 
@@ -80,11 +75,12 @@ pads = os.environ['PADS'].split()
 med = {}
 for line in open(os.environ['LINES']).read().splitlines():
     parts = line.split()
-    if len(parts) < 4 or parts[2] != 'bench:':
+    if len(parts) < 3 or parts[1] != 'bench:':
         continue
     f = dict(re.findall(r'(\w+)=(\S+)', line))
-    key = (parts[3], int(f['pages']))
-    med.setdefault(key, {}).setdefault((parts[0], parts[1]), []).append(int(f['median_ns']))
+    key = (parts[2], int(f['pages']))
+    variant, pad = parts[0].split('-p')
+    med.setdefault(key, {}).setdefault((variant, pad), []).append(int(f['median_ns']))
 print("ns per call, median of the boots' medians, per placement (pad in 64-byte lines);")
 print("ratio: ANON_SPACE=y over =n at the same pad; off spread: each pad's =n over pad "
       + pads[0] + "'s")

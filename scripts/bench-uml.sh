@@ -81,7 +81,7 @@ grep -q '^config MREMAP_KUNIT_BENCH' "$TREE/mm/Kconfig" ||
 
 # run VARIANT: the suite's "bench:" lines, or die with the log's name.
 run() {
-	bench_suite_boot "$TREE/.kunit-bench-$1/linux" "$BUILD/bench-$1.log" \
+	bench_suite_boot "$(bench_kdir "$1")/linux" "$BUILD/bench-$1.log" \
 		"$cpu" mremap_bench "$rounds"
 }
 

@@ -304,6 +304,28 @@ bench_suite_boot() {
 		die "mremap_bench failed or printed no figures on $kernel (log: $log)"
 }
 
+# bench_interleave LINES BOOTS CPU GLOB ROUNDS LOGPREFIX NAME=KERNEL...:
+# BOOTS rounds, each booting every KERNEL in turn into the mremap_bench
+# cases GLOB (bench_suite_boot, console to LOGPREFIX-NAME.log) under the
+# build lock, so that no kernel build of the scripts runs beside a round;
+# LINES gets each boot's figures after its NAME. LINES is a file, not a
+# variable: many boots' lines exceed what one environment variable may
+# hold (128 KiB). The one interleaving of the comparing scripts.
+bench_interleave() {
+	local lines=$1 boots=$2 cpu=$3 glob=$4 rounds=$5 logp=$6 i nk out
+	shift 6
+	: >"$lines"
+	for ((i = 1; i <= boots; i++)); do
+		kbuild_lock
+		for nk in "$@"; do
+			out=$(bench_suite_boot "${nk#*=}" "$logp-${nk%%=*}.log" \
+				"$cpu" "$glob" "$rounds")
+			sed "s/^/${nk%%=*} /" <<<"$out" >>"$lines"
+		done
+		kbuild_unlock
+	done
+}
+
 # bench_kdir on|off [PAD]: the build directory of a bench kernel (below).
 bench_kdir() {
 	if [ "${2:-0}" = 0 ]; then
