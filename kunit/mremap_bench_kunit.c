@@ -148,13 +148,20 @@ static void expect_mapped(struct kunit *test, unsigned long addr,
 	mmap_read_unlock(mm);
 }
 
-static void report(struct kunit *test, const char *op, unsigned long pages,
-		   u64 *ns, unsigned int n)
+static void report_batch(struct kunit *test, const char *op,
+			 unsigned long pages, u64 *ns, unsigned int n,
+			 unsigned int batch)
 {
 	sort(ns, n, sizeof(*ns), u64_cmp, NULL);
 	kunit_info(test, "bench: %s pages=%lu rounds=%u batch=%u median_ns=%llu min_ns=%llu anon_space=%d\n",
-		   op, pages, n, bench_batch, ns[n / 2], ns[0],
+		   op, pages, n, batch, ns[n / 2], ns[0],
 		   IS_ENABLED(CONFIG_ANON_SPACE));
+}
+
+static void report(struct kunit *test, const char *op, unsigned long pages,
+		   u64 *ns, unsigned int n)
+{
+	report_batch(test, op, pages, ns, n, bench_batch);
 }
 
 /*
@@ -502,6 +509,108 @@ static void bench_brk_forked(struct kunit *test)
 }
 
 /*
+ * fork() and the child's exit, as far as the mm goes: dup_mm() of the
+ * test thread's mm after it mapped @vmas anonymous VMAs of FORK_VMA_PAGES
+ * faulted pages each (a page apart: no merge), then mmput() of the copy;
+ * ns per call of each ("fork", "fork_exit"; pages= counts the faulted
+ * pages).  A fork copies every VMA's place in the reverse map (the
+ * anon_vma chains, or the family's tree) and its page table entries, an
+ * exit takes them down again.  One call a round, and a quarter of
+ * bench_rounds rounds (a fork of 4096 VMAs takes milliseconds): the
+ * clock's 256-ns step is far below 1% of a call.
+ *
+ * On UML each new mm also starts a host process and each exit kills it
+ * (init_new_context(), destroy_context()), the same on both kernels and
+ * hundreds of microseconds: the 0-VMA row is that floor, and the
+ * series' cost per VMA is in the difference to it.
+ */
+#define FORK_VMA_PAGES	4
+#define FORK_BYTE(i)	((char)((i) % 127 + 1))
+
+KUNIT_DEFINE_ACTION_WRAPPER(mmput_action, mmput, struct mm_struct *);
+
+static const unsigned long fork_vmas[] = { 0, 256, 4096 };
+
+static void vmas_to_desc(const unsigned long *vmas, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%lu VMAs", *vmas);
+}
+
+KUNIT_ARRAY_PARAM(fork_vmas, fork_vmas, vmas_to_desc);
+
+static void bench_fork(struct kunit *test)
+{
+	const unsigned long *vmas = test->param_value;
+	unsigned long step = NPAGES(FORK_VMA_PAGES + 1), base, addr, i;
+	unsigned int r, bad = 0, n = bench_rounds / 4 + 1;
+	struct mm_struct *parent, *child;
+	u64 *ns_fork, *ns_exit;
+	int before;
+
+	ns_fork = kunit_kcalloc(test, n, sizeof(*ns_fork), GFP_KERNEL);
+	ns_exit = kunit_kcalloc(test, n, sizeof(*ns_exit), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ns_fork);
+	KUNIT_ASSERT_NOT_NULL(test, ns_exit);
+	/* The test's mm (the first kunit_vm_mmap() makes it), no VMA added. */
+	base = free_area(test, *vmas ? *vmas * step : PAGE_SIZE);
+	parent = current->mm;
+	before = parent->map_count;
+	for (i = 0; i < *vmas; i++) {
+		addr = base + i * step;
+		KUNIT_ASSERT_EQ(test, vm_mmap(NULL, addr,
+					      NPAGES(FORK_VMA_PAGES),
+					      PROT_READ | PROT_WRITE,
+					      MAP_PRIVATE | MAP_ANONYMOUS |
+					      MAP_FIXED_NOREPLACE, 0), addr);
+		touch(test, addr, FORK_VMA_PAGES, FORK_BYTE(i));
+	}
+	KUNIT_ASSERT_EQ(test, parent->map_count, before + (int)*vmas);
+	/* Warm up; with CONFIG_ANON_SPACE the first fork ends identity mode. */
+	for (r = 0; r < 4; r++) {
+		child = dup_mm_kunit(parent);
+		KUNIT_ASSERT_NOT_NULL(test, child);
+		mmput(child);
+	}
+	for (r = 0; r < n; r++) {
+		u64 t0 = ktime_get_ns(), t1;
+
+		child = dup_mm_kunit(parent);
+		t1 = ktime_get_ns();
+		KUNIT_ASSERT_NOT_NULL(test, child);
+		mmput(child);
+		ns_exit[r] = ktime_get_ns() - t1;
+		ns_fork[r] = t1 - t0;
+	}
+	report_batch(test, "fork", *vmas * FORK_VMA_PAGES, ns_fork, n, 1);
+	report_batch(test, "fork_exit", *vmas * FORK_VMA_PAGES, ns_exit, n, 1);
+
+	/* What was timed: a child with every VMA, and the pages in them. */
+	child = dup_mm_kunit(parent);
+	KUNIT_ASSERT_NOT_NULL(test, child);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, mmput_action,
+							child), 0);
+	KUNIT_EXPECT_EQ(test, child->map_count, parent->map_count);
+	/* No ASSERT in the child's mm: the test must end in its own. */
+	kthread_unuse_mm(parent);
+	kthread_use_mm(child);
+	for (i = 0; i < *vmas; i++) {
+		char first = 0, last = 0;
+
+		addr = base + i * step;
+		if (copy_from_user(&first, (void __user *)addr, 1) ||
+		    copy_from_user(&last, (void __user *)(addr +
+				   NPAGES(FORK_VMA_PAGES - 1)), 1) ||
+		    first != FORK_BYTE(i) || last != FORK_BYTE(i))
+			bad++;
+	}
+	kthread_unuse_mm(child);
+	kthread_use_mm(parent);
+	KUNIT_EXPECT_EQ(test, bad, 0);
+	if (*vmas)
+		KUNIT_EXPECT_EQ(test, vm_munmap(base, *vmas * step), 0);
+}
+
+/*
  * VMA counts: the same workloads on the kernels with and without
  * CONFIG_ANON_SPACE ("vmas:" lines; make bench prints them side by side).
  * Each case checks the layout it counts (the mappings are where the
@@ -635,7 +744,6 @@ static void children_to_desc(const unsigned int *n, char *desc)
 
 KUNIT_ARRAY_PARAM(bench_children, bench_children, children_to_desc);
 
-KUNIT_DEFINE_ACTION_WRAPPER(mmput_action, mmput, struct mm_struct *);
 KUNIT_DEFINE_ACTION_WRAPPER(folio_put_action, folio_put, struct folio *);
 
 /* Does child @c copy page @i on write? */
@@ -895,6 +1003,7 @@ static struct kunit_case mremap_bench_cases[] = {
 	KUNIT_CASE_PARAM(bench_page_fault, fault_pages_gen_params),
 	KUNIT_CASE(bench_brk),
 	KUNIT_CASE(bench_brk_forked),
+	KUNIT_CASE_PARAM(bench_fork, fork_vmas_gen_params),
 	KUNIT_CASE(vmas_map_fixed_overwrite),
 	KUNIT_CASE(vmas_move_then_neighbour),
 	KUNIT_CASE(vmas_fork_then_map),

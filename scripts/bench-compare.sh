@@ -14,14 +14,14 @@ set -euo pipefail
 . "$(dirname "$0")/common.sh"
 usage() {
 	echo "usage: ${0##*/} [--glob GLOB] [--boots N] [--rounds N] [--cpu N|none] NAME=KERNEL NAME=KERNEL..."
-	echo "  --glob GLOB  mremap_bench cases (kunit.filter_glob; default mremap_bench.bench_[bmp]*:"
+	echo "  --glob GLOB  mremap_bench cases (kunit.filter_glob; default mremap_bench.bench_[bfmp]*:"
 	echo "               every timing case but the reverse-map walks)"
 	echo "  --boots N    boots per kernel, interleaved (default 11)"
 	echo "  --rounds N   timed rounds per case (default 201)"
 	echo "  --cpu N|none host CPU every boot runs on (default 1)"
 	echo "  e.g. ${0##*/} before=build/kernels/before after=build/linux/.kunit-bench-on/linux off=build/linux/.kunit-bench-off/linux"
 }
-glob='mremap_bench.bench_[bmp]*'
+glob='mremap_bench.bench_[bfmp]*'
 boots=11
 rounds=201
 cpu=1

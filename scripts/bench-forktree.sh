@@ -60,20 +60,10 @@ for a in "$@"; do
 	args+=("$a")
 done
 
+# /proc/slabinfo and hostfs: what forktree reads and runs from.
 for v in on off; do
-	k=$TREE/.kunit-bench-$v
-	[ -x "$k/linux" ] || die "no bench kernel at $k/linux; 'make bench' (scripts/bench-uml.sh) builds it"
-	for opt in CONFIG_HOSTFS CONFIG_PROC_FS CONFIG_SYSFS CONFIG_SLUB_DEBUG; do
-		grep -qx "$opt=y" "$k/.config" ||
-			die "$k/.config lacks $opt=y (/proc/slabinfo and hostfs need it); add it to bench/kunitconfig"
-	done
+	bench_kcheck "$v" 0 CONFIG_HOSTFS CONFIG_PROC_FS CONFIG_SYSFS CONFIG_SLUB_DEBUG
 done
-for opt in CONFIG_ANON_SPACE CONFIG_ANON_SPACE_RMAP; do
-	grep -qx "$opt=y" "$TREE/.kunit-bench-on/.config" ||
-		die "$TREE/.kunit-bench-on/.config lacks $opt=y; rerun make bench"
-done
-! grep -qx 'CONFIG_ANON_SPACE=y' "$TREE/.kunit-bench-off/.config" ||
-	die "$TREE/.kunit-bench-off/.config has CONFIG_ANON_SPACE=y; rerun make bench"
 prog=$(guest_program forktree)
 mkdir -p "$(dirname "$json")"
 
@@ -82,7 +72,7 @@ mkdir -p "$(dirname "$json")"
 boot() {
 	local log=$BUILD/bench-forktree-$1-$2.log
 	bench_pin "$cpu"
-	uml_boot "$TREE/.kunit-bench-$1/linux" "$log" "$secs" "$prog" \
+	uml_boot "$(bench_kdir "$1")/linux" "$log" "$secs" "$prog" \
 		"mem=$mem" slab_nomerge -- "${args[@]}"
 	if ! grep -qa '^forktree: PASS' "$log"; then
 		grep -a 'forktree: error' "$log" | tr -d '\r' | head -5 >&2 || true

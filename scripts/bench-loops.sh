@@ -98,19 +98,8 @@ stressors=("mmap --mmap-bytes 512K" "mremap --mremap-bytes 4M" "brk" "fork"
 	   "vm --vm-bytes 16M")
 
 for v in on off; do
-	k=$TREE/.kunit-bench-$v
-	[ -x "$k/linux" ] || die "no bench kernel at $k/linux; 'make bench' (scripts/bench-uml.sh) builds it"
-	for opt in CONFIG_HOSTFS CONFIG_PROC_FS CONFIG_SYSFS; do
-		grep -qx "$opt=y" "$k/.config" ||
-			die "$k/.config lacks $opt=y; add it to bench/kunitconfig"
-	done
+	bench_kcheck "$v" 0 CONFIG_HOSTFS CONFIG_PROC_FS CONFIG_SYSFS
 done
-for opt in CONFIG_ANON_SPACE CONFIG_ANON_SPACE_RMAP; do
-	grep -qx "$opt=y" "$TREE/.kunit-bench-on/.config" ||
-		die "$TREE/.kunit-bench-on/.config lacks $opt=y; rerun make bench"
-done
-! grep -qx 'CONFIG_ANON_SPACE=y' "$TREE/.kunit-bench-off/.config" ||
-	die "$TREE/.kunit-bench-off/.config has CONFIG_ANON_SPACE=y; rerun make bench"
 ncpus=$(nproc)	# before pin: nproc counts the CPUs it may run on
 mkdir -p "$(dirname "$json")" "$tmp"
 [ "$runs" -gt 0 ] && loops=$(guest_program loops)
@@ -178,7 +167,7 @@ loops_boot() {
 	local log=$BUILD/bench-loops-$1-$2.log t0 j0 busy
 	bench_pin "$cpu"
 	t0=$(date +%s%N) j0=$(busy_jiffies)
-	uml_boot "$TREE/.kunit-bench-$1/linux" "$log" 600 "$loops" "mem=$mem" -- "${loop_args[@]}"
+	uml_boot "$(bench_kdir "$1")/linux" "$log" 600 "$loops" "mem=$mem" -- "${loop_args[@]}"
 	busy=$(other_busy "$t0" "$j0")
 	if ! grep -qa '^loops: PASS' "$log"; then
 		grep -a 'loops: error' "$log" | tr -d '\r' | head -10 >&2 || true
@@ -195,7 +184,7 @@ stress_boot() {
 	local log=$BUILD/bench-stress-$1-$2.log s name t0 j0 busy
 	bench_pin "$cpu"
 	t0=$(date +%s%N) j0=$(busy_jiffies)
-	uml_boot "$TREE/.kunit-bench-$1/linux" "$log" $((${#stressors[@]} * (stress_secs + 60) + 60)) \
+	uml_boot "$(bench_kdir "$1")/linux" "$log" $((${#stressors[@]} * (stress_secs + 60) + 60)) \
 		"$run_prog" "mem=$mem" -- "$stress_sh"
 	busy=$(other_busy "$t0" "$j0")
 	tr -d '\r' <"$log" >"$log.txt"
@@ -220,7 +209,7 @@ start=$SECONDS
 echo "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC'); host: $(uname -srm), $(nproc) CPUs; tree: $(git -C "$TREE" describe --always --tags 2>/dev/null || echo unknown); mem=$mem; boots on CPU $cpu"
 [ "$runs" -gt 0 ] && echo "loops: $runs boots per kernel; ${loop_args[*]}"
 [ "$stress_runs" -gt 0 ] && echo "stress-ng $($stress_ng --version | awk '{ print $3 }'): $stress_runs boots per kernel; each stressor alone, 1 worker, --timeout ${stress_secs}s --verify --metrics: $(printf '%s; ' "${stressors[@]}")"
-echo "bench kernels built: on $(date -u -r "$TREE/.kunit-bench-on/linux" '+%Y-%m-%d %H:%M UTC'), off $(date -u -r "$TREE/.kunit-bench-off/linux" '+%Y-%m-%d %H:%M UTC')"
+echo "bench kernels built: on $(date -u -r "$(bench_kdir on)/linux" '+%Y-%m-%d %H:%M UTC'), off $(date -u -r "$(bench_kdir off)/linux" '+%Y-%m-%d %H:%M UTC')"
 loops_on='' loops_off='' stress_on='' stress_off='' waited=0
 for ((i = 1; i <= (runs > stress_runs ? runs : stress_runs); i++)); do
 	# One round under the build lock: no kernel build beside the timed boots.

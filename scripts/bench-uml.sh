@@ -93,7 +93,7 @@ swap() {
 	rm -f "$img"
 	truncate -s "$((swap_mb * 2 + 64))M" "$img"
 	mkswap -q "$img" >/dev/null || die "mkswap $img failed"
-	uml_boot "$TREE/.kunit-bench-$1/linux" "$log" 900 "$BUILD/swapbench" \
+	uml_boot "$(bench_kdir "$1")/linux" "$log" 900 "$BUILD/swapbench" \
 		mem=128M "ubd0=$img" -- "$swap_mb"
 	rm -f "$img"
 	grep -q '^swapbench: PASS' "$log" ||
@@ -174,7 +174,8 @@ print(f"{'operation':<22}{'pages':>6}  {'ANON_SPACE=y':>20}  {'ANON_SPACE=n':>20
 # each operation's rows together, mremap first, an operation's forked-family rows after it
 order = ['mremap_move', 'mremap_move_forked', 'mmap_munmap', 'mmap_munmap_forked',
          'mmap_munmap_child', 'mmap_munmap_realloced', 'page_fault', 'brk', 'brk_forked',
-         'brk_grow', 'brk_grow_forked', 'brk_shrink', 'brk_shrink_forked']
+         'brk_grow', 'brk_grow_forked', 'brk_shrink', 'brk_shrink_forked',
+         'fork', 'fork_exit']
 for key in sorted(on, key=lambda k: (order.index(k[0]) if k[0] in order else len(order),
                                      k[0], k[1])):
     m1, n1, lo1, hi1, b1 = summary(on[key])

@@ -353,14 +353,31 @@ bench_kbuild() {
 	esac
 	[ "$pad" = 0 ] || add+=(--kconfig_add "CONFIG_BENCH_TEXT_PAD=$pad")
 	uml_kbuild "$TREE" "$dir" "$PROJECT/bench/kunitconfig" "$log" "${add[@]}"
+	bench_kcheck "$v" "$pad"
+	[ "$pad" = 0 ] || grep -qx "CONFIG_BENCH_TEXT_PAD=$pad" "$dir/.config" ||
+		die "$dir/.config lacks CONFIG_BENCH_TEXT_PAD=$pad (patches/*BENCH_TEXT_PAD*); run 'make prepare'"
+}
+
+# bench_kcheck on|off [PAD [OPTION...]]: die unless bench_kdir holds a
+# built kernel whose .config is what bench_kbuild makes of on or off
+# (CONFIG_ANON_SPACE and _RMAP both =y, or ANON_SPACE not set) and has
+# every OPTION=y (what a caller's guest program needs).
+bench_kcheck() {
+	local v=$1 pad=${2:-0} dir opt
+	shift $(($# < 2 ? $# : 2))
+	dir=$(bench_kdir "$v" "$pad")
+	[ -x "$dir/linux" ] && [ -f "$dir/.config" ] ||
+		die "no bench kernel at $dir/linux; 'make bench' (scripts/bench-uml.sh) builds it"
 	if [ "$v" = on ]; then
 		grep -qx 'CONFIG_ANON_SPACE=y' "$dir/.config" &&
 			grep -qx 'CONFIG_ANON_SPACE_RMAP=y' "$dir/.config"
 	else
 		! grep -qx 'CONFIG_ANON_SPACE=y' "$dir/.config"
-	fi || die "$dir/.config has the wrong CONFIG_ANON_SPACE(_RMAP); delete $dir and rerun"
-	[ "$pad" = 0 ] || grep -qx "CONFIG_BENCH_TEXT_PAD=$pad" "$dir/.config" ||
-		die "$dir/.config lacks CONFIG_BENCH_TEXT_PAD=$pad (patches/*BENCH_TEXT_PAD*); run 'make prepare'"
+	fi || die "$dir/.config has the wrong CONFIG_ANON_SPACE(_RMAP); delete $dir and rerun make bench"
+	for opt in "$@"; do
+		grep -qx "$opt=y" "$dir/.config" ||
+			die "$dir/.config lacks $opt=y; add it to bench/kunitconfig and rerun make bench"
+	done
 }
 
 # tree_dirty: print the tree's uncommitted changes (ignored files excluded).
