@@ -44,8 +44,8 @@ build: ## configure (uml-config) and build the UML kernel incrementally
 run: ## run every suite through kunit.py run (builds first)
 	@$(S)/kunit.sh
 
-kunit: ## fast path: build, start the UML binary on SUITE=glob, parse with kunit.py parse
-	@$(S)/kunit-fast.sh '$(SUITE)'
+kunit: ## fast path: build, start the UML binary on SUITE=glob, parse with kunit.py parse; killed after TIMEOUT=300 s
+	@$(S)/kunit-fast.sh --timeout '$(or $(TIMEOUT),300)' '$(SUITE)'
 
 kasan: ## build and run the suites in a second UML build with KASAN
 	@$(S)/kunit.sh --kasan
