@@ -113,6 +113,7 @@ struct vma_range {
 	unsigned long nr;	/* number of indexes */
 	bool implicit;		/* at identity in identity mode: not recorded */
 	bool parked;		/* held by an mm's node, no VMA's */
+	bool borrowed;		/* a fork copy without a count of its own */
 };
 
 KUNIT_DEFINE_ACTION_WRAPPER(mmput_action, mmput, struct mm_struct *);
@@ -167,6 +168,7 @@ static inline void fault(struct kunit *test, unsigned long addr, unsigned long p
 
 struct vma_info {
 	bool found;
+	bool borrowed;	/* a fork copy without a count of its own */
 	unsigned long start, end, pgoff;
 };
 
@@ -182,6 +184,7 @@ static inline struct vma_info vma_at(struct mm_struct *mm, unsigned long addr)
 		info.start = vma->vm_start;
 		info.end = vma->vm_end;
 		info.pgoff = vma->vm_pgoff;
+		info.borrowed = anon_space_borrowed(vma);
 	}
 	mmap_read_unlock(mm);
 	return info;
@@ -226,7 +229,22 @@ static inline unsigned long cover(const struct vma_range *r, int n,
 
 	for (i = 0; i < n; i++)
 		if (index >= r[i].start && index - r[i].start < r[i].nr &&
-		    !(recorded && r[i].implicit) && (recorded || !r[i].parked))
+		    !(recorded && (r[i].implicit || r[i].borrowed)) &&
+		    (recorded || !r[i].parked))
+			c++;
+	return c;
+}
+
+/* How many borrowed ranges of @r cover @index. */
+static inline unsigned long borrowers(const struct vma_range *r, int n,
+				      unsigned long index)
+{
+	unsigned long c = 0;
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (r[i].borrowed && index >= r[i].start &&
+		    index - r[i].start < r[i].nr)
 			c++;
 	return c;
 }
@@ -358,6 +376,7 @@ static inline int node_range(struct vma_range *r, int n, unsigned long start,
 	r[n].nr = nr;
 	r[n].implicit = false;
 	r[n].parked = true;
+	r[n].borrowed = false;
 	return n + 1;
 }
 
@@ -370,9 +389,11 @@ static inline int node_range(struct vma_range *r, int n, unsigned long start,
  * theirs; the first mm in identity mode has no fork relative.  A range an
  * mm's node parked (struct anon_space_node) is one more user of its
  * indexes, held by no VMA (in identity mode it may lie under the mm's VMA
- * at identity that moved home).  Indexes that a release stranded for want of
- * memory are the one excess allowed: the allocator's users then sum to the
- * VMAs' pages plus the stranded ones.
+ * at identity that moved home).  A fork copy that borrows its range
+ * (anon_space_borrowed()) is no user: its indexes must be in use all the
+ * same, by the count it relies on.  Indexes that a release stranded for
+ * want of memory are the one excess allowed: the allocator's users then
+ * sum to the VMAs' pages plus the stranded ones.
  */
 static inline void check(struct kunit *test, struct mm_struct **mms, int nr_mms)
 {
@@ -407,6 +428,7 @@ static inline void check(struct kunit *test, struct mm_struct **mms, int nr_mms)
 			r[n].implicit = identity_mode(mms[m]) &&
 				vma->vm_pgoff == id_index(mms[m], vma->vm_start);
 			r[n].parked = false;
+			r[n].borrowed = anon_space_borrowed(vma);
 			n++;
 		}
 		/*
@@ -427,7 +449,7 @@ static inline void check(struct kunit *test, struct mm_struct **mms, int nr_mms)
 	for (i = 0; i < n; i++) {
 		unsigned long last = r[i].start + r[i].nr;
 
-		if (!r[i].implicit)
+		if (!r[i].implicit && !r[i].borrowed)
 			pages += r[i].nr;
 		for (idx = r[i].start ? r[i].start - 1 : 0; idx <= last; idx++) {
 			unsigned long got = anon_index_users(ai, idx);
@@ -437,6 +459,10 @@ static inline void check(struct kunit *test, struct mm_struct **mms, int nr_mms)
 			    !bad++)
 				KUNIT_FAIL(test, "index %#lx: %lu users, %lu VMAs",
 					   idx, got, want);
+			/* A borrowed index relies on a count that is there. */
+			if (!got && borrowers(r, n, idx) && !bad++)
+				KUNIT_FAIL(test, "index %#lx: free, %lu VMAs borrow it",
+					   idx, borrowers(r, n, idx));
 			if (r[i].implicit && idx >= r[i].start && idx < last &&
 			    cover(r, n, idx, false) > 1 && !shared++)
 				KUNIT_FAIL(test, "index %#lx: %lu VMAs, one at identity",
@@ -452,7 +478,7 @@ static inline void check(struct kunit *test, struct mm_struct **mms, int nr_mms)
 		unsigned long s = max(r[i].start, end);
 		unsigned long e = r[i].start + r[i].nr;
 
-		if (r[i].implicit)
+		if (r[i].implicit || r[i].borrowed)
 			continue;
 		if (e > s)
 			uni += e - s;

@@ -342,11 +342,11 @@ static void test_merge_with_new_neighbour(struct kunit *test)
 
 /*
  * A move that neither grows nor keeps its old VMA hands the range over to
- * the copy: the allocator's count of each index stays what it was (1 for a
- * range of the mover's own, 2 for one a fork child shares), the old part's
- * unmap releases nothing, and the copy's own unmap later releases the
- * range, all of it.  In identity mode (a recorded range moved on) and
- * after a fork.
+ * the copy: the allocator's count of each index stays what it was (1, the
+ * mover's, whether or not a fork child's copy borrows the range), the old
+ * part's unmap releases nothing, and the copy's own unmap later releases
+ * the range, all of it, after it lent the child's copy a count of its own.
+ * In identity mode (a recorded range moved on) and after a fork.
  */
 static void test_move_hands_range_over(struct kunit *test)
 {
@@ -372,7 +372,8 @@ static void test_move_hands_range_over(struct kunit *test)
 	KUNIT_ASSERT_FALSE(test, identity_mode(mm));
 	move_fixed(test, z, 4, w);
 	expect_pages(test, mm, w, 4, pi);
-	expect_users(test, mm, pi, 4, 2, "shared, after the move");
+	KUNIT_EXPECT_TRUE(test, vma_at(mms[1], z).borrowed);
+	expect_users(test, mm, pi, 4, 1, "shared, after the move");
 	/* And a range of the parent's own, mapped after the fork. */
 	map_faulted(test, mm, x, 4, sh);
 	move_fixed(test, x, 4, y);
@@ -389,6 +390,7 @@ static void test_move_hands_range_over(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, mm->anon_node->parked);
 	KUNIT_EXPECT_EQ(test, mm->anon_node->fresh, sh[0].index);
 	expect_users(test, mm, sh, 4, 1, "own, unmapped, parked");
+	KUNIT_EXPECT_FALSE(test, vma_at(mms[1], z).borrowed);
 	expect_users(test, mm, pi, 4, 1, "shared, unmapped by the parent");
 	check(test, mms, 2);
 }
@@ -449,7 +451,8 @@ static void test_identity_move_home_parks(struct kunit *test)
 	mms[1] = fork_mm(test, mm);
 	KUNIT_EXPECT_FALSE(test, identity_mode(mm));
 	KUNIT_EXPECT_FALSE(test, mm->anon_node->parked);
-	expect_users(test, mm, pi, 4, 2, "shared with the child");
+	KUNIT_EXPECT_TRUE(test, vma_at(mms[1], x).borrowed);
+	expect_users(test, mm, pi, 4, 1, "shared with the child");
 	check(test, mms, 2);
 }
 
@@ -504,10 +507,14 @@ static void test_move_unmap_failed_shares(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, mms[1]);
 	/* The move and the unmap that failed: nothing released. */
 	begin_move(test, mm, x, 4, y, true);
-	/* x's VMA and the child's copy, and the copy move_vma() made. */
-	expect_users(test, mm, pi, 4, 3, "after the failed unmap");
-	/* Here no copy exists: give its share back for check(). */
+	/* x's VMA and the copy move_vma() made; the child's copy borrows. */
+	expect_users(test, mm, pi, 4, 2, "after the failed unmap");
+	/*
+	 * Here no copy exists: give its share back for check().  The
+	 * release lends the child's copy a count first.
+	 */
 	release_copy(mm, y, pi[0].index, 4);
+	KUNIT_EXPECT_FALSE(test, vma_at(mms[1], x).borrowed);
 	expect_users(test, mm, pi, 4, 2, "the copy's share given back");
 	check(test, mms, 2);
 }
@@ -545,6 +552,11 @@ static void test_move_keeps_pending_handover(struct kunit *test)
 	/* The copy that never was goes: its release is the one skipped. */
 	release_copy(mm, y, pi[0].index, 4);
 	KUNIT_EXPECT_EQ(test, mm->anon_node->nr_handover, 0UL);
+	/*
+	 * x's VMA and its copy in the child, which the release of z's old
+	 * range lent a count, with the other ranges the child borrowed.
+	 */
+	KUNIT_EXPECT_FALSE(test, vma_at(mms[1], x).borrowed);
 	KUNIT_EXPECT_EQ(test, users(mm, pi[0].index), 2UL);
 	check(test, mms, 2);
 }

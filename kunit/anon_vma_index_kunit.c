@@ -251,10 +251,10 @@ static void grow_busy_indexes(struct kunit *test, enum grow_pages pages)
 		/*
 		 * The child maps the pages at their indexes too: they keep
 		 * them, and x's first two are shared, counted as overlap
-		 * (their users: y, its copy in the child, and c).
+		 * (their users: y and c; y's copy in the child borrows).
 		 */
 		KUNIT_EXPECT_EQ(test, v.pgoff, c >> PAGE_SHIFT);
-		KUNIT_EXPECT_EQ(test, users(mm, x >> PAGE_SHIFT), 3UL);
+		KUNIT_EXPECT_EQ(test, users(mm, x >> PAGE_SHIFT), 2UL);
 		KUNIT_EXPECT_EQ(test, overlaps(mm) - before, 2UL);
 		for (i = 0; i < 2; i++)
 			KUNIT_EXPECT_EQ(test, page_at(mm, c + NPAGES(i)).index,
@@ -489,7 +489,11 @@ static void move_grow_over_neighbour(struct kunit *test,
 		 * the grown VMA (4).
 		 */
 		KUNIT_EXPECT_EQ(test, v.pgoff, a >> PAGE_SHIFT);
-		/* b's users: b, its copy in the child, the grown copy. */
+		/*
+		 * b's users: b, the grown copy, and b's copy in the child,
+		 * which the move's release of a's old range lent a count.
+		 */
+		KUNIT_EXPECT_FALSE(test, vma_at(mms[1], b).borrowed);
 		KUNIT_EXPECT_EQ(test, users(mm, b >> PAGE_SHIFT), 3UL);
 		KUNIT_EXPECT_EQ(test, overlaps(mm) - before, 4UL);
 		if (HAVE_VERIFY)
@@ -702,13 +706,17 @@ static void test_fork_shares(struct kunit *test)
 	fault(test, x, 4);
 	child = fork_mm(test, mm);
 	KUNIT_ASSERT_PTR_EQ(test, child->anon_space, mm->anon_space);
-	KUNIT_EXPECT_EQ(test, users(mm, px), 2UL);
-	KUNIT_EXPECT_EQ(test, users(mm, px + 3), 2UL);
+	/* The copy has the parent's range, and borrows the parent's count. */
+	KUNIT_EXPECT_EQ(test, vma_at(child, x).pgoff, vma_at(mm, x).pgoff);
+	KUNIT_EXPECT_TRUE(test, vma_at(child, x).borrowed);
+	KUNIT_EXPECT_FALSE(test, vma_at(mm, x).borrowed);
+	KUNIT_EXPECT_EQ(test, users(mm, px), 1UL);
+	KUNIT_EXPECT_EQ(test, users(mm, px + 3), 1UL);
 	both[0] = mm;
 	both[1] = child;
 	check(test, both, 2);
 
-	/* The child unmaps it: one user left. */
+	/* The child unmaps it: the parent's count stays. */
 	switch_mm_to(mm, child);
 	KUNIT_EXPECT_EQ(test, vm_munmap(x, NPAGES(4)), 0);
 	switch_mm_to(child, mm);
@@ -721,7 +729,7 @@ static void test_exit_releases(struct kunit *test)
 {
 	struct mm_struct *mm = attach(test);
 	unsigned long base = free_area(test, 64), x = base + NPAGES(16);
-	unsigned long px = x >> PAGE_SHIFT;
+	unsigned long px = x >> PAGE_SHIFT, refs;
 	struct anon_index_stats before, after;
 	struct mm_struct *child, *both[2];
 
@@ -732,13 +740,17 @@ static void test_exit_releases(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, anon_space_end_identity(mm), 0);
 	mmap_write_unlock(mm);
 	anon_index_stats(&mm->anon_space->index, &before);
+	refs = anon_index_refs(&mm->anon_space->index);
 	child = fork_mm(test, mm);
 	both[0] = mm;
 	both[1] = child;
 	check(test, both, 2);
-	KUNIT_EXPECT_EQ(test, users(mm, px + 3), 2UL);
+	/* The fork counted nothing: the copy borrows. */
+	KUNIT_EXPECT_EQ(test, anon_index_refs(&mm->anon_space->index), refs);
+	KUNIT_EXPECT_TRUE(test, vma_at(child, x).borrowed);
+	KUNIT_EXPECT_EQ(test, users(mm, px + 3), 1UL);
 
-	/* exit_mmap() of the child. */
+	/* exit_mmap() of the child: nothing to release. */
 	kunit_release_action(test, mmput_action, child);
 	KUNIT_EXPECT_EQ(test, users(mm, px), 1UL);
 	KUNIT_EXPECT_EQ(test, users(mm, px + 3), 1UL);
@@ -757,6 +769,88 @@ static void expect_range_users(struct kunit *test, struct mm_struct *mm,
 	for (i = 0; i < n; i++)
 		KUNIT_EXPECT_EQ_MSG(test, users(mm, first + i), want,
 				    "%s, index %lu of %lu", what, i, n);
+}
+
+/*
+ * Fork copies borrow their parent's count, a grandchild's too.  The
+ * parent's unmap lends every borrower in its subtree a count of its own
+ * first; a borrower's exit releases nothing, and the grandchild that
+ * borrowed through it goes on relying on the parent's count until the
+ * parent's unmap lends it one.  The last user's exit frees the indexes.
+ */
+static void test_fork_lends(struct kunit *test)
+{
+	struct mm_struct *mm = attach(test);
+	unsigned long base = free_area(test, 64), x = base + NPAGES(16);
+	unsigned long y = base + NPAGES(32), px, py;
+	struct mm_struct *mms[3] = { mm };
+
+	map_at(test, x, 4);
+	fault(test, x, 4);
+	map_at(test, y, 4);
+	fault(test, y, 4);
+	mms[1] = fork_mm(test, mm);
+	mms[2] = fork_mm(test, mms[1]);
+	px = vma_at(mm, x).pgoff;
+	py = vma_at(mm, y).pgoff;
+	KUNIT_EXPECT_TRUE(test, vma_at(mms[1], x).borrowed);
+	KUNIT_EXPECT_TRUE(test, vma_at(mms[2], x).borrowed);
+	KUNIT_EXPECT_EQ(test, vma_at(mms[2], x).pgoff, px);
+	expect_range_users(test, mm, px, 4, 1, "the parent's, two borrow it");
+	check(test, mms, 3);
+
+	/* The parent unmaps x: child and grandchild get counts first. */
+	KUNIT_ASSERT_EQ(test, vm_munmap(x, NPAGES(4)), 0);
+	KUNIT_EXPECT_FALSE(test, vma_at(mms[1], x).borrowed);
+	KUNIT_EXPECT_FALSE(test, vma_at(mms[2], x).borrowed);
+	expect_range_users(test, mm, px, 4, 2, "the child's and grandchild's");
+	/* Every VMA of their trees: y's copies too. */
+	KUNIT_EXPECT_FALSE(test, vma_at(mms[2], y).borrowed);
+	expect_range_users(test, mm, py, 4, 3, "all three counted");
+	check(test, mms, 3);
+
+	/* The child exits: its counts go, the grandchild's stay. */
+	kunit_release_action(test, mmput_action, mms[1]);
+	mms[1] = mms[2];
+	expect_range_users(test, mm, px, 4, 1, "the grandchild's");
+	expect_range_users(test, mm, py, 4, 2, "the parent's, the grandchild's");
+	check(test, mms, 2);
+	kunit_release_action(test, mmput_action, mms[2]);
+	expect_range_users(test, mm, px, 4, 0, "free");
+	expect_range_users(test, mm, py, 4, 1, "the parent's");
+	check1(test, mm);
+}
+
+/*
+ * A borrower's exit releases nothing, and the grandchild that borrowed
+ * through it still relies on the parent's count, which the parent's
+ * unmap then lends it: the subtree is searched through the exited
+ * child's node.
+ */
+static void test_fork_lends_through_exited(struct kunit *test)
+{
+	struct mm_struct *mm = attach(test);
+	unsigned long base = free_area(test, 64), x = base + NPAGES(16), px;
+	struct mm_struct *child, *grandchild, *mms[2] = { mm };
+
+	map_at(test, x, 4);
+	fault(test, x, 4);
+	child = fork_mm(test, mm);
+	grandchild = fork_mm(test, child);
+	px = vma_at(mm, x).pgoff;
+	kunit_release_action(test, mmput_action, child);
+	mms[1] = grandchild;
+	KUNIT_EXPECT_TRUE(test, vma_at(grandchild, x).borrowed);
+	expect_range_users(test, mm, px, 4, 1, "the parent's, borrowed");
+	check(test, mms, 2);
+
+	KUNIT_ASSERT_EQ(test, vm_munmap(x, NPAGES(4)), 0);
+	KUNIT_EXPECT_FALSE(test, vma_at(grandchild, x).borrowed);
+	expect_range_users(test, mm, px, 4, 1, "the grandchild's");
+	check(test, mms, 2);
+	kunit_release_action(test, mmput_action, grandchild);
+	expect_range_users(test, mm, px, 4, 0, "free");
+	check1(test, mm);
 }
 
 /*
@@ -961,7 +1055,8 @@ static void test_forked_growth_room_shared(struct kunit *test)
 	mms[1] = fork_mm(test, mm);
 	KUNIT_ASSERT_FALSE(test, identity_mode(mm));
 	node = mm->anon_node;
-	expect_range_users(test, mm, px, 4, 2, "shared with the child");
+	expect_range_users(test, mm, px, 4, 1, "the child borrows");
+	KUNIT_EXPECT_TRUE(test, vma_at(mms[1], x).borrowed);
 
 	KUNIT_ASSERT_EQ(test, do_mremap(x, NPAGES(4), NPAGES(8), 0, 0), (long)x);
 	KUNIT_EXPECT_EQ(test, node->reserve, px + 8);
@@ -971,6 +1066,9 @@ static void test_forked_growth_room_shared(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, do_mremap(x, NPAGES(8), NPAGES(2), 0, 0), (long)x);
 	KUNIT_EXPECT_EQ(test, node->reserve, px + 8);
 	KUNIT_EXPECT_EQ(test, node->nr_reserve, 4UL);
+	/* The shrink lent the child a count of its own first. */
+	KUNIT_EXPECT_FALSE(test, vma_at(mms[1], x).borrowed);
+	expect_range_users(test, mm, px, 2, 2, "the parent's and the child's");
 	expect_range_users(test, mm, px + 2, 2, 1, "the child's alone");
 	expect_range_users(test, mm, px + 4, 4, 0, "the grown part, given back");
 	check(test, mms, 2);
@@ -1206,10 +1304,12 @@ static void identity_move_grow_over_neighbour(struct kunit *test, bool own)
 	} else {
 		/*
 		 * Shared pages keep their indexes: the growth shares w's
-		 * (users: w, its copy in the child, the grown copy).
+		 * (users: w, the grown copy, and w's copy in the child,
+		 * which the move's release lent a count).
 		 */
 		KUNIT_EXPECT_FALSE(test, identity_mode(mm));
 		KUNIT_EXPECT_EQ(test, v.pgoff, x >> PAGE_SHIFT);
+		KUNIT_EXPECT_FALSE(test, vma_at(mms[1], w).borrowed);
 		KUNIT_EXPECT_EQ(test, users(mm, w >> PAGE_SHIFT), 3UL);
 		KUNIT_EXPECT_GT(test, overlaps(mm), before);
 	}
@@ -1405,7 +1505,8 @@ static void test_identity_fork_child(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cb, (unsigned long)child->anon_node->slot <<
 				  ai->slot_shift);
 	KUNIT_EXPECT_EQ(test, vma_at(child, a).pgoff, a >> PAGE_SHIFT);
-	KUNIT_EXPECT_EQ(test, anon_index_users(ai, a >> PAGE_SHIFT), 2UL);
+	KUNIT_EXPECT_TRUE(test, vma_at(child, a).borrowed);
+	KUNIT_EXPECT_EQ(test, anon_index_users(ai, a >> PAGE_SHIFT), 1UL);
 	KUNIT_EXPECT_EQ(test, vma_at(child, b).pgoff, id_index(child, b));
 	KUNIT_EXPECT_EQ(test, anon_index_users(ai, id_index(child, b)), 0UL);
 	KUNIT_EXPECT_EQ(test, users(child, id_index(child, b)), 1UL);
@@ -1418,6 +1519,9 @@ static void test_identity_fork_child(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, do_mremap(a, NPAGES(4), NPAGES(8), 0, 0), (long)a);
 	fault(test, a, 8);
 	switch_mm_to(child, mm);
+	/* The growth gave the child a count of what it borrowed first. */
+	KUNIT_EXPECT_FALSE(test, vma_at(child, a).borrowed);
+	KUNIT_EXPECT_EQ(test, anon_index_users(ai, a >> PAGE_SHIFT), 2UL);
 	KUNIT_EXPECT_TRUE(test, identity_mode(child));
 	KUNIT_EXPECT_EQ(test, vma_at(child, c).pgoff, id_index(child, c));
 	KUNIT_EXPECT_EQ(test, anon_index_users(ai, id_index(child, c)), 0UL);
@@ -1581,6 +1685,8 @@ static struct kunit_case anon_vma_index_test_cases[] = {
 	KUNIT_CASE(test_stack_growth_refused),
 	KUNIT_CASE(test_fork_shares),
 	KUNIT_CASE(test_exit_releases),
+	KUNIT_CASE(test_fork_lends),
+	KUNIT_CASE(test_fork_lends_through_exited),
 	KUNIT_CASE(test_forked_munmap_parks_range),
 	KUNIT_CASE(test_forked_growth_room),
 	KUNIT_CASE(test_forked_growth_room_shared),
