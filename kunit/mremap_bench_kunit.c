@@ -993,6 +993,69 @@ static void bench_rmap_cow(struct kunit *test)
 	rmap_time(test, "cow", folios, *children, rmap_count(folios[0]));
 }
 
+static const unsigned int lend_children[] = { 0, 1, 16 };
+
+KUNIT_ARRAY_PARAM(lend_children, lend_children, children_to_desc);
+
+/*
+ * A parent that maps and unmaps while @children fork children idle: each
+ * call maps two pages apart and unmaps the first then the second, so
+ * that one unmap a call gives its range back to the allocator (the
+ * other is the range the mm took last, which its node keeps).  With
+ * CONFIG_ANON_SPACE that unmap first looks for borrowers of its range in
+ * every child's tree (patch "a fork copy borrows its parent's range"):
+ * there are none, the children's copies borrow only the page mapped
+ * before the fork.  ns per call (two mmaps and two munmaps).
+ */
+static void bench_munmap_children(struct kunit *test)
+{
+	const unsigned int *children = test->param_value;
+	unsigned long a = 0, b = 0, len = PAGE_SIZE;
+	struct mm_struct **child = NULL;
+	unsigned int n = bench_rounds, r, c;
+	u64 *ns;
+
+	ns = kunit_kcalloc(test, n, sizeof(*ns), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ns);
+	if (*children) {
+		child = kunit_kcalloc(test, *children, sizeof(*child),
+				      GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, child);
+		child[0] = fork_family(test);
+		for (c = 1; c < *children; c++) {
+			child[c] = dup_mm_kunit(current->mm);
+			KUNIT_ASSERT_NOT_NULL(test, child[c]);
+		}
+	}
+	free_area(test, PAGE_SIZE);
+	for (r = 0; r < n; r++) {
+		u64 t0 = ktime_get_ns();
+		unsigned int k;
+
+		for (k = 0; k < bench_batch; k++) {
+			a = vm_mmap(NULL, 0, len, PROT_READ | PROT_WRITE,
+				    MAP_PRIVATE | MAP_ANONYMOUS, 0);
+			b = vm_mmap(NULL, 0, len, PROT_READ,
+				    MAP_PRIVATE | MAP_ANONYMOUS, 0);
+			if (IS_ERR_VALUE(a) || IS_ERR_VALUE(b))
+				break;
+			vm_munmap(a, len);
+			vm_munmap(b, len);
+		}
+		ns[r] = div_u64(ktime_get_ns() - t0, bench_batch);
+		KUNIT_ASSERT_EQ(test, k, bench_batch);
+	}
+	sort(ns, n, sizeof(*ns), u64_cmp, NULL);
+	kunit_info(test, "bench: munmap_children pages=1 children=%u rounds=%u batch=%u median_ns=%llu min_ns=%llu anon_space=%d\n",
+		   *children, n, bench_batch, ns[n / 2], ns[0],
+		   IS_ENABLED(CONFIG_ANON_SPACE));
+	/* What was timed: the mappings went away, the children stayed. */
+	expect_mapped(test, a, len, false);
+	expect_mapped(test, b, len, false);
+	for (c = 0; c < *children; c++)
+		mmput(child[c]);
+}
+
 static struct kunit_case mremap_bench_cases[] = {
 	KUNIT_CASE_PARAM(bench_mremap_move, bench_pages_gen_params),
 	KUNIT_CASE_PARAM(bench_mmap_munmap, bench_pages_gen_params),
@@ -1004,6 +1067,7 @@ static struct kunit_case mremap_bench_cases[] = {
 	KUNIT_CASE(bench_brk),
 	KUNIT_CASE(bench_brk_forked),
 	KUNIT_CASE_PARAM(bench_fork, fork_vmas_gen_params),
+	KUNIT_CASE_PARAM(bench_munmap_children, lend_children_gen_params),
 	KUNIT_CASE(vmas_map_fixed_overwrite),
 	KUNIT_CASE(vmas_move_then_neighbour),
 	KUNIT_CASE(vmas_fork_then_map),
