@@ -21,6 +21,11 @@ static unsigned long family_seed = 1;
 module_param(family_seed, ulong, 0444);
 MODULE_PARM_DESC(family_seed, "seed of the random family sequence");
 
+static unsigned long family_trace = ULONG_MAX;
+module_param(family_trace, ulong, 0444);
+MODULE_PARM_DESC(family_trace,
+		 "print every step of the random family sequence from this one on, with each mm's VMAs");
+
 /* Pages of one mm: each found once, at its address, no VMA in vain. */
 static void test_rmap_private_pages(struct kunit *test)
 {
@@ -237,6 +242,35 @@ static void reloc_sample(struct mm_struct **mms, int nr_mms,
 }
 
 /*
+ * The random family sequence's trace (family_trace): every purely
+ * anonymous VMA of the family, its index range, anon_vma root and marks,
+ * as a step left them.  The roots tell relatives apart: the verifier
+ * counts a collision where VMAs of different roots (or none) cover one
+ * index.
+ */
+static void trace_mms(struct mm_struct **mms, int nr)
+{
+	struct vm_area_struct *vma;
+	int m;
+
+	for (m = 0; m < nr; m++) {
+		VMA_ITERATOR(vmi, mms[m], 0);
+
+		mmap_read_lock(mms[m]);
+		for_each_vma(vmi, vma) {
+			if (!anon_space_vma(vma))
+				continue;
+			pr_info("  mm%d %#lx-%#lx pgoff %#lx-%#lx root %p%s\n",
+				m, vma->vm_start, vma->vm_end, vma->vm_pgoff,
+				vma->vm_pgoff + vma_pages(vma),
+				vma->anon_vma ? vma->anon_vma->root : NULL,
+				anon_space_borrowed(vma) ? " borrowed" : "");
+		}
+		mmap_read_unlock(mms[m]);
+	}
+}
+
+/*
  * A seeded random sequence over a family of up to three mms: each step
  * picks an mm and an operation on random ranges of a 64-page window (some
  * fail, as they would in a program), then checks the allocator, the tree
@@ -401,6 +435,12 @@ static void family_run(struct kunit *test, struct mm_struct *mm,
 			    !(ret == -EFAULT && moved_from_hole))
 				KUNIT_FAIL(test, "op %d: %ld after an injected failure",
 					   op, ret);
+		}
+		if (step >= family_trace) {
+			pr_info("seed %lu step %lu: op %d (%#lx, %#lx, %#lx, %#lx) in mm %d of %d: %ld\n",
+				family_seed, step, op, a, len, b, len2, cur, nr,
+				ret);
+			trace_mms(mms, nr);
 		}
 		check(test, mms, nr);
 		reloc_sample(mms, nr, &z);

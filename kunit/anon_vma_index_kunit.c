@@ -247,44 +247,44 @@ static void grow_busy_indexes(struct kunit *test, enum grow_pages pages)
 	KUNIT_ASSERT_TRUE(test, v.found);
 	KUNIT_EXPECT_EQ(test, v.end, c + NPAGES(4));
 	check(test, mms, nr_mms);
-	if (shared) {
-		/*
-		 * The child maps the pages at their indexes too: they keep
-		 * them, and x's first two are shared, counted as overlap
-		 * (their users: y and c; y's copy in the child borrows).
-		 */
-		KUNIT_EXPECT_EQ(test, v.pgoff, c >> PAGE_SHIFT);
-		KUNIT_EXPECT_EQ(test, users(mm, x >> PAGE_SHIFT), 2UL);
-		KUNIT_EXPECT_EQ(test, overlaps(mm) - before, 2UL);
-		for (i = 0; i < 2; i++)
-			KUNIT_EXPECT_EQ(test, page_at(mm, c + NPAGES(i)).index,
-					pi[i].index);
-		/* The walks of those two pages visit y: counted. */
-		if (HAVE_VERIFY)
-			KUNIT_EXPECT_EQ(test, verify(test, mm).collisions, 2UL);
-		return;
-	}
 	/*
 	 * Without pages, or with pages of its own (taken along, their
 	 * indexes rewritten; those fork shared with a child that is gone
 	 * are its own too), the VMA moves to a fresh range: nothing is
-	 * shared.
+	 * shared.  With pages the child maps too, the indexes' user y is
+	 * of another anon_vma: the VMA takes copies of its pages first, as
+	 * a write fault would, and moves with the copies; the child keeps
+	 * the pages at their indexes, and c's old range: the release of it
+	 * lent a count to every VMA the child borrowed, y's copy too.
 	 */
 	KUNIT_EXPECT_NE(test, v.pgoff, c >> PAGE_SHIFT);
 	for (i = 0; i < 4; i++)
-		KUNIT_EXPECT_EQ(test, users(mm, (x >> PAGE_SHIFT) + i), 1UL);
+		KUNIT_EXPECT_EQ(test, users(mm, (x >> PAGE_SHIFT) + i),
+				shared ? 2UL : 1UL);
 	for (i = 0; i < 2; i++)
-		KUNIT_EXPECT_EQ(test, users(mm, (c >> PAGE_SHIFT) + i), 0UL);
+		KUNIT_EXPECT_EQ(test, users(mm, (c >> PAGE_SHIFT) + i),
+				shared ? 1UL : 0UL);
 	KUNIT_EXPECT_EQ(test, overlaps(mm), before);
 	for (i = 0; faulted && i < 2; i++) {
 		struct page_info now = page_at(mm, c + NPAGES(i));
 
-		KUNIT_EXPECT_EQ_MSG(test, now.pfn, pi[i].pfn, "page %lu", i);
 		KUNIT_EXPECT_EQ_MSG(test, now.index, v.pgoff + i, "page %lu", i);
+		KUNIT_EXPECT_EQ_MSG(test, byte_at(test, c + NPAGES(i)), 0x5a,
+				    "page %lu", i);
+		if (!shared) {
+			KUNIT_EXPECT_EQ_MSG(test, now.pfn, pi[i].pfn,
+					    "page %lu", i);
+			continue;
+		}
+		KUNIT_EXPECT_NE_MSG(test, now.pfn, pi[i].pfn, "page %lu", i);
+		KUNIT_EXPECT_TRUE_MSG(test, now.exclusive, "page %lu", i);
+		now = page_at(child, c + NPAGES(i));
+		KUNIT_EXPECT_EQ_MSG(test, now.pfn, pi[i].pfn, "page %lu", i);
+		KUNIT_EXPECT_EQ_MSG(test, now.index, pi[i].index, "page %lu", i);
 	}
 	fault(test, c, 4);
 	KUNIT_EXPECT_EQ(test, page_at(mm, c + NPAGES(3)).index, v.pgoff + 3);
-	check1(test, mm);
+	check(test, mms, nr_mms);
 	if (HAVE_VERIFY)
 		KUNIT_EXPECT_EQ(test, verify(test, mm).collisions, 0UL);
 }
@@ -308,9 +308,9 @@ static void test_mremap_grow_busy_indexes_faulted(struct kunit *test)
 }
 
 /*
- * A faulted VMA whose pages a fork child maps too grows in place all the
- * same, and shares the indexes in use, counted as overlap: its pages keep
- * their indexes.
+ * A faulted VMA whose pages a fork child maps too, and so cannot take
+ * along, grows in place all the same: the indexes' user is unrelated, so
+ * the VMA copies its pages (unshares them) and moves with the copies.
  */
 static void test_mremap_grow_busy_indexes_shared(struct kunit *test)
 {
@@ -385,6 +385,105 @@ static void test_mremap_grow_shared_moves_blocker(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, verify(test, mm).collisions, 0UL);
 }
 
+/*
+ * A fork child's copy of a faulted VMA grows in place into the indexes its
+ * parent's VMA grew into first: both are of one anon_vma root (walks of
+ * the parent's pages visit the child in mainline too), so the copy shares
+ * them, counted as overlap, and keeps its pages: no copy is made.
+ */
+static void test_mremap_grow_over_relative_shares(struct kunit *test)
+{
+	struct mm_struct *mm = attach(test);
+	unsigned long base = free_area(test, 128), c = base + NPAGES(16);
+	struct mm_struct *mms[2] = { mm };
+	struct page_info pi[4];
+	unsigned long before, i;
+	struct vma_info v;
+
+	if (!HAVE_MREMAP)
+		kunit_skip(test, "sys_mremap() not callable here");
+	map_at(test, c, 4);
+	fault(test, c, 4);
+	for (i = 0; i < 4; i++)
+		pi[i] = page_at(mm, c + NPAGES(i));
+	mms[1] = fork_mm(test, mm);
+	KUNIT_ASSERT_EQ(test, do_mremap(c, NPAGES(4), NPAGES(6), 0, 0), (long)c);
+	KUNIT_ASSERT_EQ(test, vma_at(mm, c).pgoff, c >> PAGE_SHIFT);
+	check(test, mms, 2);
+	before = overlaps(mm);
+
+	switch_mm_to(mm, mms[1]);
+	KUNIT_EXPECT_EQ(test, do_mremap(c, NPAGES(4), NPAGES(6), 0, 0), (long)c);
+	switch_mm_to(mms[1], mm);
+	v = vma_at(mms[1], c);
+	KUNIT_EXPECT_EQ(test, v.end, c + NPAGES(6));
+	KUNIT_EXPECT_EQ(test, v.pgoff, c >> PAGE_SHIFT);
+	KUNIT_EXPECT_EQ(test, overlaps(mm) - before, 2UL);
+	for (i = 0; i < 4; i++)
+		KUNIT_EXPECT_EQ_MSG(test, page_at(mms[1], c + NPAGES(i)).pfn,
+				    pi[i].pfn, "page %lu", i);
+	check(test, mms, 2);
+	if (HAVE_VERIFY)
+		KUNIT_EXPECT_EQ(test, verify(test, mm).collisions +
+				verify(test, mms[1]).collisions, 0UL);
+}
+
+/*
+ * The same growth in the child, into the indexes of a VMA its parent
+ * mapped there and has not faulted (d: in no tree, it has no anon_vma yet;
+ * the child unmapped its own copy of it).  No walk sees d now, but its
+ * pages will have an anon_vma of their own: the allocator's count of d's
+ * indexes is explained by no relative of the child's VMA, so the copy
+ * takes copies of its pages and moves to a fresh range, and d's pages
+ * never share an index with it.
+ */
+static void test_mremap_grow_over_unfaulted_unshares(struct kunit *test)
+{
+	struct mm_struct *mm = attach(test);
+	unsigned long base = free_area(test, 128), c = base + NPAGES(16);
+	unsigned long d = c + NPAGES(2), i;
+	struct mm_struct *mms[2] = { mm };
+	struct page_info pi[2];
+	struct vma_info v;
+
+	if (!HAVE_MREMAP)
+		kunit_skip(test, "sys_mremap() not callable here");
+	map_at(test, c, 2);
+	fault(test, c, 2);
+	for (i = 0; i < 2; i++)
+		pi[i] = page_at(mm, c + NPAGES(i));
+	/* VM_NORESERVE keeps d from merging with c. */
+	KUNIT_ASSERT_EQ(test, vm_mmap(NULL, d, NPAGES(2), PROT_READ | PROT_WRITE,
+				      MAP_PRIVATE | MAP_ANONYMOUS |
+				      MAP_NORESERVE | MAP_FIXED_NOREPLACE, 0),
+			d);
+	mms[1] = fork_mm(test, mm);
+	KUNIT_ASSERT_EQ(test, vma_at(mm, d).pgoff, d >> PAGE_SHIFT);
+	KUNIT_ASSERT_EQ(test, vma_at(mms[1], c).pgoff, c >> PAGE_SHIFT);
+
+	switch_mm_to(mm, mms[1]);
+	KUNIT_EXPECT_EQ(test, vm_munmap(d, NPAGES(2)), 0);
+	KUNIT_EXPECT_EQ(test, do_mremap(c, NPAGES(2), NPAGES(4), 0, 0), (long)c);
+	switch_mm_to(mms[1], mm);
+	v = vma_at(mms[1], c);
+	KUNIT_EXPECT_EQ(test, v.end, c + NPAGES(4));
+	KUNIT_EXPECT_NE(test, v.pgoff, c >> PAGE_SHIFT);
+	for (i = 0; i < 2; i++) {
+		struct page_info now = page_at(mms[1], c + NPAGES(i));
+
+		KUNIT_EXPECT_NE_MSG(test, now.pfn, pi[i].pfn, "page %lu", i);
+		KUNIT_EXPECT_EQ_MSG(test, now.index, v.pgoff + i, "page %lu", i);
+		KUNIT_EXPECT_EQ_MSG(test, page_at(mm, c + NPAGES(i)).pfn,
+				    pi[i].pfn, "page %lu", i);
+	}
+	KUNIT_EXPECT_EQ(test, users(mm, d >> PAGE_SHIFT), 1UL);
+	fault(test, d, 2);
+	check(test, mms, 2);
+	if (HAVE_VERIFY)
+		KUNIT_EXPECT_EQ(test, verify(test, mm).collisions +
+				verify(test, mms[1]).collisions, 0UL);
+}
+
 /* Whose pages a fork child maps in move_grow_over_neighbour(). */
 enum grow_neighbour {
 	NEIGHBOUR_NOT_FORKED,
@@ -446,11 +545,27 @@ static void move_grow_over_neighbour(struct kunit *test,
 	KUNIT_ASSERT_TRUE(test, v.found);
 	KUNIT_EXPECT_EQ(test, v.start, (unsigned long)ret);
 	KUNIT_EXPECT_EQ(test, v.end, ret + NPAGES(8));
+	/*
+	 * The pages go with the copy; where the child maps them too and b
+	 * (of another anon_vma) holds the indexes the copy grows into, the
+	 * copy takes copies of them (it unshares them, as a write fault
+	 * would) and moves to a fresh range with those.
+	 */
 	for (i = 0; i < 4; i++) {
 		struct page_info now = page_at(mm, ret + NPAGES(i));
 
-		KUNIT_EXPECT_EQ_MSG(test, now.pfn, pi[i].pfn, "page %lu", i);
+		if (fork == NEIGHBOUR_FORKED) {
+			KUNIT_EXPECT_NE_MSG(test, now.pfn, pi[i].pfn,
+					    "page %lu", i);
+			KUNIT_EXPECT_EQ_MSG(test, page_at(mms[1], a + NPAGES(i)).pfn,
+					    pi[i].pfn, "page %lu", i);
+		} else {
+			KUNIT_EXPECT_EQ_MSG(test, now.pfn, pi[i].pfn,
+					    "page %lu", i);
+		}
 		KUNIT_EXPECT_EQ_MSG(test, now.index, v.pgoff + i, "page %lu", i);
+		KUNIT_EXPECT_EQ_MSG(test, byte_at(test, ret + NPAGES(i)), 0x5a,
+				    "page %lu", i);
 	}
 	check(test, mms, nr_mms);
 	fault(test, ret + NPAGES(4), 4);
@@ -482,22 +597,18 @@ static void move_grow_over_neighbour(struct kunit *test,
 			KUNIT_EXPECT_EQ(test, verify(test, mm).collisions, 0UL);
 	} else if (shared) {
 		/*
-		 * The pages keep their indexes (the child maps them there),
-		 * the copy's range grows over b's, counted as overlap.  Pages
-		 * in the grown part have b's indexes: their walks visit b and
-		 * its copy in the child (8), and the walks of b's pages visit
-		 * the grown VMA (4).
+		 * The copy moved to a fresh range with copies of its pages:
+		 * b's indexes are b's and its copy's in the child (which the
+		 * move's release of a's old range lent a count), a's old ones
+		 * the child's copy's, nothing is shared with b.
 		 */
-		KUNIT_EXPECT_EQ(test, v.pgoff, a >> PAGE_SHIFT);
-		/*
-		 * b's users: b, the grown copy, and b's copy in the child,
-		 * which the move's release of a's old range lent a count.
-		 */
+		KUNIT_EXPECT_NE(test, v.pgoff, a >> PAGE_SHIFT);
 		KUNIT_EXPECT_FALSE(test, vma_at(mms[1], b).borrowed);
-		KUNIT_EXPECT_EQ(test, users(mm, b >> PAGE_SHIFT), 3UL);
-		KUNIT_EXPECT_EQ(test, overlaps(mm) - before, 4UL);
+		KUNIT_EXPECT_EQ(test, users(mm, b >> PAGE_SHIFT), 2UL);
+		KUNIT_EXPECT_EQ(test, users(mm, a >> PAGE_SHIFT), 1UL);
+		KUNIT_EXPECT_EQ(test, overlaps(mm), before);
 		if (HAVE_VERIFY)
-			KUNIT_EXPECT_EQ(test, verify(test, mm).collisions, 12UL);
+			KUNIT_EXPECT_EQ(test, verify(test, mm).collisions, 0UL);
 	} else {
 		/*
 		 * The pages are the VMA's own: the copy moved to a fresh
@@ -1303,19 +1414,31 @@ static void identity_move_grow_over_neighbour(struct kunit *test, bool own)
 		}
 	} else {
 		/*
-		 * Shared pages keep their indexes: the growth shares w's
-		 * (users: w, the grown copy, and w's copy in the child,
-		 * which the move's release lent a count).
+		 * Shared pages cannot go with the copy, and w (of another
+		 * anon_vma) holds the indexes it grows into: the copy takes
+		 * copies of the pages and moves to a fresh range with them.
+		 * w's users: w and its copy in the child, which the move's
+		 * release lent a count.
 		 */
 		KUNIT_EXPECT_FALSE(test, identity_mode(mm));
-		KUNIT_EXPECT_EQ(test, v.pgoff, x >> PAGE_SHIFT);
+		KUNIT_EXPECT_NE(test, v.pgoff, x >> PAGE_SHIFT);
 		KUNIT_EXPECT_FALSE(test, vma_at(mms[1], w).borrowed);
-		KUNIT_EXPECT_EQ(test, users(mm, w >> PAGE_SHIFT), 3UL);
-		KUNIT_EXPECT_GT(test, overlaps(mm), before);
+		KUNIT_EXPECT_EQ(test, users(mm, w >> PAGE_SHIFT), 2UL);
+		for (i = 0; i < 4; i++) {
+			struct page_info now = page_at(mm, y + NPAGES(i));
+
+			KUNIT_EXPECT_NE_MSG(test, now.pfn, pi[i].pfn,
+					    "page %lu", i);
+			KUNIT_EXPECT_EQ_MSG(test, now.index, v.pgoff + i,
+					    "page %lu", i);
+			KUNIT_EXPECT_EQ_MSG(test, page_at(mms[1], x + NPAGES(i)).pfn,
+					    pi[i].pfn, "page %lu", i);
+		}
 	}
-	if (own)
-		KUNIT_EXPECT_EQ(test, overlaps(mm), before);
+	KUNIT_EXPECT_EQ(test, overlaps(mm), before);
 	check(test, mms, nr_mms);
+	if (HAVE_VERIFY)
+		KUNIT_EXPECT_EQ(test, verify(test, mm).collisions, 0UL);
 }
 
 static void test_identity_move_grow_over_neighbour(struct kunit *test)
@@ -1325,7 +1448,7 @@ static void test_identity_move_grow_over_neighbour(struct kunit *test)
 
 /*
  * The same after a fork, x's pages shared with the child: the mode ended
- * at the fork, and the copy shares w's indexes (counted as overlap).
+ * at the fork, and the copy, which cannot take them along, takes copies.
  */
 static void test_identity_move_grow_over_neighbour_forked(struct kunit *test)
 {
@@ -1677,6 +1800,8 @@ static struct kunit_case anon_vma_index_test_cases[] = {
 	KUNIT_CASE(test_mremap_grow_busy_indexes_shared),
 	KUNIT_CASE(test_mremap_grow_busy_indexes_child_gone),
 	KUNIT_CASE(test_mremap_grow_shared_moves_blocker),
+	KUNIT_CASE(test_mremap_grow_over_relative_shares),
+	KUNIT_CASE(test_mremap_grow_over_unfaulted_unshares),
 	KUNIT_CASE(test_mremap_move_grow_over_neighbour),
 	KUNIT_CASE(test_mremap_move_grow_over_neighbour_shared),
 	KUNIT_CASE(test_mremap_move_grow_neighbour_makes_way),
