@@ -1224,6 +1224,41 @@ static void test_map_fixed_over_anon_merges(struct kunit *test)
 }
 
 /*
+ * MAP_FIXED over anonymous memory a fork child still maps: the replaced
+ * range is released (and lent to the child's copy first), so its indexes
+ * stay the child's, and the new mapping, which can never share a page
+ * with the child, gets other indexes.  No walk visits in vain.
+ */
+static void test_map_fixed_over_forked(struct kunit *test)
+{
+	struct mm_struct *mm = attach(test);
+	unsigned long base = free_area(test, 64), x = base + NPAGES(16);
+	unsigned long px = x >> PAGE_SHIFT, at = x + NPAGES(2), i;
+	struct mm_struct *mms[2] = { mm };
+	struct vma_info v;
+
+	map_at(test, x, 8);
+	fault(test, x, 8);
+	mms[1] = fork_mm(test, mm);
+	KUNIT_ASSERT_EQ(test, vm_mmap(NULL, at, NPAGES(2),
+				      PROT_READ | PROT_WRITE,
+				      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0),
+			at);
+	fault(test, at, 2);
+	v = vma_at(mm, at);
+	KUNIT_ASSERT_TRUE(test, v.found);
+	for (i = 0; i < 2; i++)
+		KUNIT_EXPECT_NE_MSG(test, v.pgoff + ((at - v.start) >> PAGE_SHIFT) + i,
+				    px + 2 + i, "page %lu", i);
+	KUNIT_EXPECT_FALSE(test, vma_at(mms[1], x).borrowed);
+	expect_range_users(test, mm, px + 2, 2, 1, "the child's");
+	check(test, mms, 2);
+	if (HAVE_VERIFY)
+		KUNIT_EXPECT_EQ(test, verify(test, mm).collisions +
+				verify(test, mms[1]).collisions, 0UL);
+}
+
+/*
  * A VMA fresh from vm_area_alloc() or vm_area_dup() is in no tree, so
  * anon_space_unlink_vma() of one that was never linked (a failed mmap)
  * leaves the tree alone, and the VMA it was copied from stays in it.
@@ -1817,6 +1852,7 @@ static struct kunit_case anon_vma_index_test_cases[] = {
 	KUNIT_CASE(test_forked_growth_room_shared),
 	KUNIT_CASE(test_new_vma_in_no_tree),
 	KUNIT_CASE(test_map_fixed_over_anon_merges),
+	KUNIT_CASE(test_map_fixed_over_forked),
 	KUNIT_CASE(test_identity_mode),
 	KUNIT_CASE(test_identity_dontunmap),
 	KUNIT_CASE(test_identity_move_grow_over_neighbour),
