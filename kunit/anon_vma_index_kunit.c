@@ -933,6 +933,49 @@ static void test_fork_lends(struct kunit *test)
 }
 
 /*
+ * The parent unmaps only one page at an edge of a range its child
+ * borrows (@last: the last page, else the first): the release lends, the
+ * edges of what the fork lent included; a release of a range the fork
+ * never saw lends nothing.
+ */
+static void fork_lends_edge(struct kunit *test, bool last)
+{
+	struct mm_struct *mm = attach(test);
+	unsigned long base = free_area(test, 64), x = base + NPAGES(16);
+	unsigned long y = base + NPAGES(32), px, edge = last ? 3 : 0;
+	struct mm_struct *mms[2] = { mm };
+
+	map_at(test, x, 4);
+	fault(test, x, 4);
+	mms[1] = fork_mm(test, mm);
+	px = vma_at(mm, x).pgoff;
+	KUNIT_ASSERT_TRUE(test, vma_at(mms[1], x).borrowed);
+
+	/* Mapped after the fork: its release has no borrower to look for. */
+	map_at(test, y, 2);
+	fault(test, y, 2);
+	KUNIT_ASSERT_EQ(test, vm_munmap(y, NPAGES(2)), 0);
+	KUNIT_EXPECT_TRUE(test, vma_at(mms[1], x).borrowed);
+
+	KUNIT_ASSERT_EQ(test, vm_munmap(x + NPAGES(edge), NPAGES(1)), 0);
+	KUNIT_EXPECT_FALSE(test, vma_at(mms[1], x).borrowed);
+	expect_range_users(test, mm, px + edge, 1, 1, "the child's");
+	expect_range_users(test, mm, px + !edge, 3, 2,
+			   "the parent's and the child's");
+	check(test, mms, 2);
+}
+
+static void test_fork_lends_first_page(struct kunit *test)
+{
+	fork_lends_edge(test, false);
+}
+
+static void test_fork_lends_last_page(struct kunit *test)
+{
+	fork_lends_edge(test, true);
+}
+
+/*
  * A borrower's exit releases nothing, and the grandchild that borrowed
  * through it still relies on the parent's count, which the parent's
  * unmap then lends it: the subtree is searched through the exited
@@ -1846,6 +1889,8 @@ static struct kunit_case anon_vma_index_test_cases[] = {
 	KUNIT_CASE(test_fork_shares),
 	KUNIT_CASE(test_exit_releases),
 	KUNIT_CASE(test_fork_lends),
+	KUNIT_CASE(test_fork_lends_first_page),
+	KUNIT_CASE(test_fork_lends_last_page),
 	KUNIT_CASE(test_fork_lends_through_exited),
 	KUNIT_CASE(test_forked_munmap_parks_range),
 	KUNIT_CASE(test_forked_growth_room),
