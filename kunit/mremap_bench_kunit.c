@@ -148,14 +148,30 @@ static void expect_mapped(struct kunit *test, unsigned long addr,
 	mmap_read_unlock(mm);
 }
 
+/*
+ * Print the median and minimum of @n rounds' times per call (sorting
+ * @ns); @children: the forked children the case keeps, printed as a
+ * field of the line if not negative.
+ */
+static void report_children(struct kunit *test, const char *op,
+			    unsigned long pages, int children, u64 *ns,
+			    unsigned int n, unsigned int batch)
+{
+	char kids[24] = "";
+
+	if (children >= 0)
+		snprintf(kids, sizeof(kids), " children=%d", children);
+	sort(ns, n, sizeof(*ns), u64_cmp, NULL);
+	kunit_info(test, "bench: %s pages=%lu%s rounds=%u batch=%u median_ns=%llu min_ns=%llu anon_space=%d\n",
+		   op, pages, kids, n, batch, ns[n / 2], ns[0],
+		   IS_ENABLED(CONFIG_ANON_SPACE));
+}
+
 static void report_batch(struct kunit *test, const char *op,
 			 unsigned long pages, u64 *ns, unsigned int n,
 			 unsigned int batch)
 {
-	sort(ns, n, sizeof(*ns), u64_cmp, NULL);
-	kunit_info(test, "bench: %s pages=%lu rounds=%u batch=%u median_ns=%llu min_ns=%llu anon_space=%d\n",
-		   op, pages, n, batch, ns[n / 2], ns[0],
-		   IS_ENABLED(CONFIG_ANON_SPACE));
+	report_children(test, op, pages, -1, ns, n, batch);
 }
 
 static void report(struct kunit *test, const char *op, unsigned long pages,
@@ -714,6 +730,67 @@ static void vmas_fork_then_map(struct kunit *test)
 	mmput(child);
 }
 
+#define STACK_CHILDREN	4
+
+/* expand_downwards() of the current mm's stack-like VMA at @s to @addr. */
+static int grow_stack(unsigned long s, unsigned long addr)
+{
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
+	int err = -ENOENT;
+
+	mmap_write_lock(mm);
+	vma = vma_lookup(mm, s);
+	if (vma && (vma->vm_flags & VM_GROWSDOWN))
+		err = expand_downwards(vma, addr);
+	mmap_write_unlock(mm);
+	return err;
+}
+
+/*
+ * Stacks growing after fork: a parent with a faulted stack-like VMA
+ * (MAP_GROWSDOWN) makes STACK_CHILDREN children; the parent, then each
+ * child, grows its stack down by 8 pages, as faults below it would, and
+ * writes all of it.  The VMAs added in all the mms together.
+ */
+static void vmas_fork_stacks(struct kunit *test)
+{
+	unsigned long s = free_area(test, NPAGES(1024)) + NPAGES(512);
+	struct mm_struct *parent = current->mm, *child[STACK_CHILDREN];
+	int before, after, c;
+
+	KUNIT_ASSERT_EQ(test, vm_mmap(NULL, s, NPAGES(4), PROT_READ | PROT_WRITE,
+				      MAP_PRIVATE | MAP_ANONYMOUS |
+				      MAP_GROWSDOWN | MAP_FIXED_NOREPLACE, 0),
+			s);
+	touch(test, s, 4, 7);
+	before = parent->map_count;
+	for (c = 0; c < STACK_CHILDREN; c++) {
+		child[c] = dup_mm_kunit(parent);
+		KUNIT_ASSERT_NOT_NULL(test, child[c]);
+		before += child[c]->map_count;
+	}
+	KUNIT_EXPECT_EQ(test, grow_stack(s, s - NPAGES(8)), 0);
+	touch(test, s - NPAGES(8), 12, 8);
+	after = parent->map_count;
+	kthread_unuse_mm(parent);
+	for (c = 0; c < STACK_CHILDREN; c++) {
+		kthread_use_mm(child[c]);
+		KUNIT_EXPECT_EQ(test, grow_stack(s, s - NPAGES(8)), 0);
+		expect_byte(test, s, 7);
+		touch(test, s - NPAGES(8), 12, 9 + c);
+		expect_byte(test, s - NPAGES(8), 9 + c);
+		after += child[c]->map_count;
+		kthread_unuse_mm(child[c]);
+	}
+	kthread_use_mm(parent);
+	expect_byte(test, s, 8);
+	kunit_info(test, "vmas: fork_stacks count=%d anon_space=%d\n",
+		   after - before, IS_ENABLED(CONFIG_ANON_SPACE));
+	for (c = 0; c < STACK_CHILDREN; c++)
+		mmput(child[c]);
+}
+
 /*
  * Reverse map walks: the cost of finding the mappings of one anonymous
  * folio (what reclaim's aging, swap-out and migration do for every
@@ -1045,10 +1122,8 @@ static void bench_munmap_children(struct kunit *test)
 		ns[r] = div_u64(ktime_get_ns() - t0, bench_batch);
 		KUNIT_ASSERT_EQ(test, k, bench_batch);
 	}
-	sort(ns, n, sizeof(*ns), u64_cmp, NULL);
-	kunit_info(test, "bench: munmap_children pages=1 children=%u rounds=%u batch=%u median_ns=%llu min_ns=%llu anon_space=%d\n",
-		   *children, n, bench_batch, ns[n / 2], ns[0],
-		   IS_ENABLED(CONFIG_ANON_SPACE));
+	report_children(test, "munmap_children", 1, *children, ns, n,
+			bench_batch);
 	/* What was timed: the mappings went away, the children stayed. */
 	expect_mapped(test, a, len, false);
 	expect_mapped(test, b, len, false);
@@ -1071,6 +1146,7 @@ static struct kunit_case mremap_bench_cases[] = {
 	KUNIT_CASE(vmas_map_fixed_overwrite),
 	KUNIT_CASE(vmas_move_then_neighbour),
 	KUNIT_CASE(vmas_fork_then_map),
+	KUNIT_CASE(vmas_fork_stacks),
 	KUNIT_CASE_PARAM(bench_rmap_parent, bench_children_gen_params),
 	KUNIT_CASE_PARAM(bench_rmap_cow, bench_children_gen_params),
 	{}
