@@ -390,63 +390,46 @@ static void test_share_across_segments(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, stats(ai).nr_used, 10);
 }
 
-/* anon_index_users_are() of [first, last] against @n ranges of @r. */
-static bool users_are(struct anon_index *ai, unsigned long first,
-		      unsigned long last, const struct anon_index_range *r,
-		      unsigned int n)
+/* anon_index_users_in() of [first, last], the lock held as it asks. */
+static unsigned long users_in(struct anon_index *ai, unsigned long first,
+			      unsigned long last)
 {
-	bool ret;
+	unsigned long sum;
 
 	anon_index_lock(ai);
-	ret = anon_index_users_are(ai, first, last, r, n);
+	sum = anon_index_users_in(ai, first, last);
 	anon_index_unlock(ai);
-	return ret;
+	return sum;
 }
 
 /*
- * A caller that names the users it knows of learns whether others hold
- * indexes too: every index must be contained by as many of its ranges as
- * it has users, free ones by none.
+ * The sum of the users of a range's indexes: segments cut at both ends,
+ * free indexes between and around them, the top index.
  */
-static void test_users_are(struct kunit *test)
+static void test_users_in(struct kunit *test)
 {
 	struct anon_index *ai = ai_new(test, ID_END, LIMIT, ANON_INDEX_SPACE);
-	const struct anon_index_range both[] = { { 10, 19 }, { 10, 23 } };
-	const struct anon_index_range one[] = { { 10, 23 } };
-	const struct anon_index_range parts[] = {
-		{ 10, 15 }, { 16, 19 }, { 10, 23 }
-	};
-	const struct anon_index_range gap[] = { { 10, 19 }, { 10, 25 } };
-	const struct anon_index_range apart[] = {
-		{ 10, 19 }, { 10, 23 }, { 30, 33 }
-	};
-	const struct anon_index_range across[] = {
-		{ 10, 19 }, { 10, 23 }, { 24, 33 }
-	};
 	unsigned long a, b;
 
-	/* [10, 20) twice, [20, 24) once, [24, 28) free. */
+	/* [10, 20) twice, [20, 24) once, [24, 30) free, [30, 34) once. */
 	KUNIT_ASSERT_EQ(test, alloc_id(ai, 10, 10, &a), 0);
 	KUNIT_ASSERT_EQ(test, anon_index_share(ai, a, 10), 0);
 	KUNIT_ASSERT_EQ(test, anon_index_grow_end(ai, a, 10, 4), 0);
-	KUNIT_EXPECT_TRUE(test, users_are(ai, 10, 23, both, 2));
-	KUNIT_EXPECT_TRUE(test, users_are(ai, 10, 23, parts, 3));
-	KUNIT_EXPECT_TRUE(test, users_are(ai, 10, 27, both, 2));
-	/* A user not named, a range that names a user too many. */
-	KUNIT_EXPECT_FALSE(test, users_are(ai, 10, 23, one, 1));
-	KUNIT_EXPECT_FALSE(test, users_are(ai, 10, 27, gap, 2));
-	KUNIT_EXPECT_FALSE(test, users_are(ai, 18, 21, one, 1));
-	/* Free indexes between two runs of users: named by nobody. */
 	KUNIT_ASSERT_EQ(test, alloc_id(ai, 4, 30, &b), 0);
 	KUNIT_ASSERT_EQ(test, b, 30UL);
-	KUNIT_EXPECT_TRUE(test, users_are(ai, 10, 33, apart, 3));
-	KUNIT_EXPECT_FALSE(test, users_are(ai, 10, 33, across, 3));
+	KUNIT_EXPECT_EQ(test, users_in(ai, 10, 23), 24UL);
+	KUNIT_EXPECT_EQ(test, users_in(ai, 0, LIMIT), 28UL);
+	/* Cut inside a segment at either end, or both. */
+	KUNIT_EXPECT_EQ(test, users_in(ai, 18, 21), 6UL);
+	KUNIT_EXPECT_EQ(test, users_in(ai, 12, 13), 4UL);
+	KUNIT_EXPECT_EQ(test, users_in(ai, 22, 31), 4UL);
+	/* Free indexes: between, before and after the segments. */
+	KUNIT_EXPECT_EQ(test, users_in(ai, 24, 29), 0UL);
+	KUNIT_EXPECT_EQ(test, users_in(ai, 0, 9), 0UL);
+	KUNIT_EXPECT_EQ(test, users_in(ai, LIMIT, LIMIT), 0UL);
+	KUNIT_EXPECT_EQ(test, users_in(ai, 33, 33), 1UL);
 	KUNIT_ASSERT_EQ(test, anon_index_release(ai, b, 4), 0);
-	/* Free indexes, named by nobody; the last index of the zone. */
-	KUNIT_EXPECT_TRUE(test, users_are(ai, 24, 27, NULL, 0));
-	KUNIT_EXPECT_TRUE(test, users_are(ai, 0, 9, NULL, 0));
-	KUNIT_EXPECT_TRUE(test, users_are(ai, LIMIT, LIMIT, NULL, 0));
-	KUNIT_EXPECT_FALSE(test, users_are(ai, 23, 23, NULL, 0));
+	KUNIT_EXPECT_EQ(test, users_in(ai, 0, LIMIT), 24UL);
 }
 
 static void test_release_shrinks(struct kunit *test)
@@ -1047,7 +1030,7 @@ static struct kunit_case anon_index_test_cases[] = {
 	KUNIT_CASE(test_grow_start_stack),
 	KUNIT_CASE(test_share_then_release),
 	KUNIT_CASE(test_share_across_segments),
-	KUNIT_CASE(test_users_are),
+	KUNIT_CASE(test_users_in),
 	KUNIT_CASE(test_release_shrinks),
 	KUNIT_CASE(test_cover_overlaps),
 	KUNIT_CASE(test_slots),

@@ -387,15 +387,16 @@ static void test_mremap_grow_shared_moves_blocker(struct kunit *test)
 
 /*
  * A fork child's copy of a faulted VMA grows in place into the indexes its
- * parent's VMA grew into first: both are of one anon_vma root (walks of
- * the parent's pages visit the child in mainline too), so the copy shares
+ * parent's VMA grew into first, which a second child, forked after that
+ * growth, borrows too: all are of one anon_vma root (walks of the
+ * parent's pages visit the children in mainline too), so the copy shares
  * them, counted as overlap, and keeps its pages: no copy is made.
  */
 static void test_mremap_grow_over_relative_shares(struct kunit *test)
 {
 	struct mm_struct *mm = attach(test);
 	unsigned long base = free_area(test, 128), c = base + NPAGES(16);
-	struct mm_struct *mms[2] = { mm };
+	struct mm_struct *mms[3] = { mm };
 	struct page_info pi[4];
 	unsigned long before, i;
 	struct vma_info v;
@@ -409,7 +410,10 @@ static void test_mremap_grow_over_relative_shares(struct kunit *test)
 	mms[1] = fork_mm(test, mm);
 	KUNIT_ASSERT_EQ(test, do_mremap(c, NPAGES(4), NPAGES(6), 0, 0), (long)c);
 	KUNIT_ASSERT_EQ(test, vma_at(mm, c).pgoff, c >> PAGE_SHIFT);
-	check(test, mms, 2);
+	/* A second child borrows the grown range: a relative without a count. */
+	mms[2] = fork_mm(test, mm);
+	KUNIT_ASSERT_TRUE(test, vma_at(mms[2], c).borrowed);
+	check(test, mms, 3);
 	before = overlaps(mm);
 
 	switch_mm_to(mm, mms[1]);
@@ -422,10 +426,11 @@ static void test_mremap_grow_over_relative_shares(struct kunit *test)
 	for (i = 0; i < 4; i++)
 		KUNIT_EXPECT_EQ_MSG(test, page_at(mms[1], c + NPAGES(i)).pfn,
 				    pi[i].pfn, "page %lu", i);
-	check(test, mms, 2);
+	check(test, mms, 3);
 	if (HAVE_VERIFY)
 		KUNIT_EXPECT_EQ(test, verify(test, mm).collisions +
-				verify(test, mms[1]).collisions, 0UL);
+				verify(test, mms[1]).collisions +
+				verify(test, mms[2]).collisions, 0UL);
 }
 
 /*

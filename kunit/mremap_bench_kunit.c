@@ -1131,6 +1131,65 @@ static void bench_munmap_children(struct kunit *test)
 		mmput(child[c]);
 }
 
+static const unsigned int stack_children[] = { 1, 16, 64 };
+
+KUNIT_ARRAY_PARAM(stack_children, stack_children, children_to_desc);
+
+#define STACK_GROW	64
+
+/*
+ * Stacks of a family growing over each other's indexes: a parent with a
+ * faulted stack-like VMA makes @children children and grows its stack
+ * down by STACK_GROW pages; then each child, its pages still shared with
+ * the parent, grows its own a page at a time, STACK_GROW times, where
+ * the parent's grew.  With CONFIG_ANON_SPACE each growth takes indexes
+ * the parent's holds, and shares them once it has found that every user
+ * is a relative (a look into each mm's tree of the family, under the
+ * allocator's mutex).  ns per growth; a round per child.
+ */
+static void bench_stack_children(struct kunit *test)
+{
+	const unsigned int *children = test->param_value;
+	unsigned long s = free_area(test, NPAGES(1024)) + NPAGES(512);
+	struct mm_struct *parent = current->mm, **child;
+	unsigned int n = *children, c, k;
+	u64 *ns, t0;
+
+	ns = kunit_kcalloc(test, n, sizeof(*ns), GFP_KERNEL);
+	child = kunit_kcalloc(test, n, sizeof(*child), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ns);
+	KUNIT_ASSERT_NOT_NULL(test, child);
+	KUNIT_ASSERT_EQ(test, vm_mmap(NULL, s, NPAGES(4), PROT_READ | PROT_WRITE,
+				      MAP_PRIVATE | MAP_ANONYMOUS |
+				      MAP_GROWSDOWN | MAP_FIXED_NOREPLACE, 0),
+			s);
+	touch(test, s, 4, 7);
+	for (c = 0; c < n; c++) {
+		child[c] = dup_mm_kunit(parent);
+		KUNIT_ASSERT_NOT_NULL(test, child[c]);
+	}
+	KUNIT_ASSERT_EQ(test, grow_stack(s, s - NPAGES(STACK_GROW)), 0);
+	kthread_unuse_mm(parent);
+	for (c = 0; c < n; c++) {
+		kthread_use_mm(child[c]);
+		t0 = ktime_get_ns();
+		for (k = 1; k <= STACK_GROW; k++)
+			if (grow_stack(s, s - NPAGES(k)))
+				break;
+		ns[c] = div_u64(ktime_get_ns() - t0, STACK_GROW);
+		/* What was timed: every growth, the pages still shared. */
+		expect_mapped(test, s - NPAGES(STACK_GROW),
+			      NPAGES(STACK_GROW + 4), true);
+		expect_byte(test, s, 7);
+		kthread_unuse_mm(child[c]);
+		KUNIT_EXPECT_EQ(test, k, STACK_GROW + 1);
+	}
+	kthread_use_mm(parent);
+	report_children(test, "stack_children", 1, n, ns, n, STACK_GROW);
+	for (c = 0; c < n; c++)
+		mmput(child[c]);
+}
+
 static struct kunit_case mremap_bench_cases[] = {
 	KUNIT_CASE_PARAM(bench_mremap_move, bench_pages_gen_params),
 	KUNIT_CASE_PARAM(bench_mmap_munmap, bench_pages_gen_params),
@@ -1143,6 +1202,7 @@ static struct kunit_case mremap_bench_cases[] = {
 	KUNIT_CASE(bench_brk_forked),
 	KUNIT_CASE_PARAM(bench_fork, fork_vmas_gen_params),
 	KUNIT_CASE_PARAM(bench_munmap_children, lend_children_gen_params),
+	KUNIT_CASE_PARAM(bench_stack_children, stack_children_gen_params),
 	KUNIT_CASE(vmas_map_fixed_overwrite),
 	KUNIT_CASE(vmas_move_then_neighbour),
 	KUNIT_CASE(vmas_fork_then_map),
