@@ -811,6 +811,59 @@ static void test_stack_growth_refused(struct kunit *test)
 #endif
 }
 
+/*
+ * A fork child's stack, its pages shared with the parent, grows a page at
+ * a time into the indexes the parent's growth took: the first growth
+ * tries to move the child's pages to a fresh range and is refused, the
+ * next ones do not try again (vma->anon_unmovable) and share the
+ * relative's indexes at once.  The mark is a hint that only a move
+ * clears: once the child's pages are its own it still shares a
+ * relative's indexes, never an unrelated VMA's.
+ */
+static void test_stack_unmovable_tries_once(struct kunit *test)
+{
+#if BUILTIN_TEST
+	struct mm_struct *mm = attach(test), *mms[2] = { mm };
+	unsigned long base = free_area(test, 1024), s = base + NPAGES(512);
+	unsigned long ps, ret, refused;
+	int k;
+
+	need_verify(test);
+	ret = vm_mmap(NULL, s, NPAGES(4), PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_GROWSDOWN |
+		      MAP_FIXED_NOREPLACE, 0);
+	KUNIT_ASSERT_EQ(test, ret, s);
+	fault(test, s, 4);
+	ps = vma_at(mm, s).pgoff;
+	mms[1] = fork_mm(test, mm);
+	KUNIT_ASSERT_EQ(test, grow_down(mm, s, s - NPAGES(8)), 0);
+	KUNIT_EXPECT_EQ(test, users(mm, ps - 8), 1UL);
+
+	refused = anon_space_rekey_refusals();
+	KUNIT_ASSERT_EQ(test, grow_down(mms[1], s, s - NPAGES(1)), 0);
+	KUNIT_EXPECT_EQ(test, anon_space_rekey_refusals() - refused, 1UL);
+	for (k = 2; k <= 4; k++)
+		KUNIT_ASSERT_EQ(test, grow_down(mms[1], s, s - NPAGES(k)), 0);
+	KUNIT_EXPECT_EQ(test, anon_space_rekey_refusals() - refused, 1UL);
+	KUNIT_EXPECT_EQ(test, vma_at(mms[1], s).pgoff, ps - 4);
+	KUNIT_EXPECT_EQ(test, users(mm, ps - 4), 2UL);
+	KUNIT_EXPECT_EQ(test, users(mm, ps - 5), 1UL);
+	check(test, mms, 2);
+
+	/* The child's pages made its own: the hint stays until a move. */
+	switch_mm_to(mm, mms[1]);
+	fault(test, s - NPAGES(4), 8);
+	switch_mm_to(mms[1], mm);
+	KUNIT_ASSERT_EQ(test, grow_down(mms[1], s, s - NPAGES(5)), 0);
+	KUNIT_EXPECT_EQ(test, anon_space_rekey_refusals() - refused, 1UL);
+	KUNIT_EXPECT_EQ(test, vma_at(mms[1], s).pgoff, ps - 5);
+	KUNIT_EXPECT_EQ(test, users(mm, ps - 5), 2UL);
+	check(test, mms, 2);
+#else
+	kunit_skip(test, "expand_downwards() not exported");
+#endif
+}
+
 static void test_fork_shares(struct kunit *test)
 {
 	struct mm_struct *mm = attach(test);
@@ -1891,6 +1944,7 @@ static struct kunit_case anon_vma_index_test_cases[] = {
 	KUNIT_CASE(test_mprotect_split_middle),
 	KUNIT_CASE(test_stack_grows_down),
 	KUNIT_CASE(test_stack_growth_refused),
+	KUNIT_CASE(test_stack_unmovable_tries_once),
 	KUNIT_CASE(test_fork_shares),
 	KUNIT_CASE(test_exit_releases),
 	KUNIT_CASE(test_fork_lends),

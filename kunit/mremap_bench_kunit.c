@@ -1137,6 +1137,10 @@ KUNIT_ARRAY_PARAM(stack_children, stack_children, children_to_desc);
 
 #define STACK_GROW	64
 
+static unsigned int stack_rounds = 4;
+module_param(stack_rounds, uint, 0444);
+MODULE_PARM_DESC(stack_rounds, "timed rounds per child in bench_stack_children");
+
 /*
  * Stacks of a family growing over each other's indexes: a parent with a
  * faulted stack-like VMA makes @children children and grows its stack
@@ -1145,17 +1149,18 @@ KUNIT_ARRAY_PARAM(stack_children, stack_children, children_to_desc);
  * the parent's grew.  With CONFIG_ANON_SPACE each growth takes indexes
  * the parent's holds, and shares them once it has found that every user
  * is a relative (a look into each mm's tree of the family, under the
- * allocator's mutex).  ns per growth; a round per child.
+ * allocator's mutex).  ns per growth; stack_rounds rounds per child, the
+ * child's growth unmapped after each.
  */
 static void bench_stack_children(struct kunit *test)
 {
 	const unsigned int *children = test->param_value;
 	unsigned long s = free_area(test, NPAGES(1024)) + NPAGES(512);
 	struct mm_struct *parent = current->mm, **child;
-	unsigned int n = *children, c, k;
+	unsigned int n = *children, c, k, r;
 	u64 *ns, t0;
 
-	ns = kunit_kcalloc(test, n, sizeof(*ns), GFP_KERNEL);
+	ns = kunit_kcalloc(test, n * stack_rounds, sizeof(*ns), GFP_KERNEL);
 	child = kunit_kcalloc(test, n, sizeof(*child), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, ns);
 	KUNIT_ASSERT_NOT_NULL(test, child);
@@ -1172,20 +1177,27 @@ static void bench_stack_children(struct kunit *test)
 	kthread_unuse_mm(parent);
 	for (c = 0; c < n; c++) {
 		kthread_use_mm(child[c]);
-		t0 = ktime_get_ns();
-		for (k = 1; k <= STACK_GROW; k++)
-			if (grow_stack(s, s - NPAGES(k)))
-				break;
-		ns[c] = div_u64(ktime_get_ns() - t0, STACK_GROW);
-		/* What was timed: every growth, the pages still shared. */
-		expect_mapped(test, s - NPAGES(STACK_GROW),
-			      NPAGES(STACK_GROW + 4), true);
-		expect_byte(test, s, 7);
+		for (r = 0; r < stack_rounds; r++) {
+			t0 = ktime_get_ns();
+			for (k = 1; k <= STACK_GROW; k++)
+				if (grow_stack(s, s - NPAGES(k)))
+					break;
+			ns[c * stack_rounds + r] =
+				div_u64(ktime_get_ns() - t0, STACK_GROW);
+			/* What was timed: every growth, the pages shared. */
+			expect_mapped(test, s - NPAGES(STACK_GROW),
+				      NPAGES(STACK_GROW + 4), true);
+			expect_byte(test, s, 7);
+			KUNIT_EXPECT_EQ(test, k, STACK_GROW + 1);
+			/* Back to the child's stack as forked, untimed. */
+			KUNIT_EXPECT_EQ(test, vm_munmap(s - NPAGES(STACK_GROW),
+							NPAGES(STACK_GROW)), 0);
+		}
 		kthread_unuse_mm(child[c]);
-		KUNIT_EXPECT_EQ(test, k, STACK_GROW + 1);
 	}
 	kthread_use_mm(parent);
-	report_children(test, "stack_children", 1, n, ns, n, STACK_GROW);
+	report_children(test, "stack_children", 1, n, ns, n * stack_rounds,
+			STACK_GROW);
 	for (c = 0; c < n; c++)
 		mmput(child[c]);
 }
