@@ -597,6 +597,23 @@ static inline struct mm_struct *try_fork_mm(struct kunit *test, struct mm_struct
 	return child;
 }
 
+#if BUILTIN_TEST
+/* expand_downwards() of @mm's stack-like VMA at @s down to @addr. */
+static inline int grow_down(struct mm_struct *mm, unsigned long s,
+			    unsigned long addr)
+{
+	struct vm_area_struct *vma;
+	int err = -ENOENT;
+
+	mmap_write_lock(mm);
+	vma = vma_lookup(mm, s);
+	if (vma && (vma->vm_flags & VM_GROWSDOWN))
+		err = expand_downwards(vma, addr);
+	mmap_write_unlock(mm);
+	return err;
+}
+#endif
+
 /* A fork child of @mm; mmput() at the end of the case. */
 static inline struct mm_struct *fork_mm(struct kunit *test, struct mm_struct *mm)
 {

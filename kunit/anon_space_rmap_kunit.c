@@ -872,18 +872,10 @@ static void test_workload_stacks(struct kunit *test)
 	for (i = 0; i < 4; i++)
 		workload_fork(&w, 0);
 	for (i = 0; i < w.nr; i++) {
-		struct mm_struct *mm = w.mms[i];
 		unsigned long depth = NPAGES(2 + 3 * i);
-		struct vm_area_struct *vma;
-		int err = -ENOENT;
 
 		workload_use(&w, i);
-		mmap_write_lock(mm);
-		vma = vma_lookup(mm, s);
-		if (vma && (vma->vm_flags & VM_GROWSDOWN))
-			err = expand_downwards(vma, s - depth);
-		mmap_write_unlock(mm);
-		KUNIT_ASSERT_EQ(test, err, 0);
+		KUNIT_ASSERT_EQ(test, grow_down(w.mms[i], s, s - depth), 0);
 		fault(test, s - depth, (depth >> PAGE_SHIFT) + 4);
 	}
 	workload_end(&w, "stacks", false);

@@ -712,22 +712,6 @@ static void test_mprotect_split_middle(struct kunit *test)
 	check1(test, mm);
 }
 
-#if BUILTIN_TEST
-/* expand_downwards() of @mm's VMA at @s down to @addr. */
-static int grow_down(struct mm_struct *mm, unsigned long s, unsigned long addr)
-{
-	struct vm_area_struct *vma;
-	int err = -ENOENT;
-
-	mmap_write_lock(mm);
-	vma = vma_lookup(mm, s);
-	if (vma && (vma->vm_flags & VM_GROWSDOWN))
-		err = expand_downwards(vma, addr);
-	mmap_write_unlock(mm);
-	return err;
-}
-#endif
-
 /*
  * A stack-like VMA grows down in place (expand_downwards(), as a fault
  * below it does): its range grows at its start and its key in the tree

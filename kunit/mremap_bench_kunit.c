@@ -732,7 +732,11 @@ static void vmas_fork_then_map(struct kunit *test)
 
 #define STACK_CHILDREN	4
 
-/* expand_downwards() of the current mm's stack-like VMA at @s to @addr. */
+/*
+ * expand_downwards() of the current mm's stack-like VMA at @s to @addr.
+ * (The series' suites have grow_down() in anon_mm_kunit.h; this suite
+ * builds without CONFIG_ANON_SPACE too, and includes none of theirs.)
+ */
 static int grow_stack(unsigned long s, unsigned long addr)
 {
 	struct mm_struct *mm = current->mm;
