@@ -597,6 +597,18 @@ static inline struct mm_struct *try_fork_mm(struct kunit *test, struct mm_struct
 	return child;
 }
 
+/* A stack-like (MAP_GROWSDOWN) VMA of @pages at @s, each page written. */
+static inline void map_stack(struct kunit *test, unsigned long s,
+			     unsigned long pages)
+{
+	KUNIT_ASSERT_EQ(test, vm_mmap(NULL, s, NPAGES(pages),
+				      PROT_READ | PROT_WRITE,
+				      MAP_PRIVATE | MAP_ANONYMOUS |
+				      MAP_GROWSDOWN | MAP_FIXED_NOREPLACE, 0),
+			s);
+	fault(test, s, pages);
+}
+
 #if BUILTIN_TEST
 /* expand_downwards() of @mm's stack-like VMA at @s down to @addr. */
 static inline int grow_down(struct mm_struct *mm, unsigned long s,

@@ -856,7 +856,7 @@ static void test_workload_fork_exec_loop(struct kunit *test)
 static void test_workload_stacks(struct kunit *test)
 {
 #if BUILTIN_TEST
-	unsigned long base, s, ret;
+	unsigned long base, s;
 	struct workload w;
 	int i;
 
@@ -864,11 +864,7 @@ static void test_workload_stacks(struct kunit *test)
 	workload_begin(&w, test);
 	base = free_area(test, 1024);
 	s = base + NPAGES(768);
-	ret = vm_mmap(NULL, s, NPAGES(4), PROT_READ | PROT_WRITE,
-		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_GROWSDOWN |
-		      MAP_FIXED_NOREPLACE, 0);
-	KUNIT_ASSERT_EQ(test, ret, s);
-	fault(test, s, 4);
+	map_stack(test, s, 4);
 	for (i = 0; i < 4; i++)
 		workload_fork(&w, 0);
 	for (i = 0; i < w.nr; i++) {

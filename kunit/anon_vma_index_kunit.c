@@ -723,14 +723,10 @@ static void test_stack_grows_down(struct kunit *test)
 	struct mm_struct *mm = attach(test);
 	/* Far above whatever is below: expand_downwards() keeps a gap. */
 	unsigned long base = free_area(test, 1024), s = base + NPAGES(512);
-	unsigned long ps = s >> PAGE_SHIFT, ret;
+	unsigned long ps = s >> PAGE_SHIFT;
 	struct vma_info v;
 
-	ret = vm_mmap(NULL, s, NPAGES(4), PROT_READ | PROT_WRITE,
-		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_GROWSDOWN |
-		      MAP_FIXED_NOREPLACE, 0);
-	KUNIT_ASSERT_EQ(test, ret, s);
-	fault(test, s, 4);
+	map_stack(test, s, 4);
 	check1(test, mm);
 	KUNIT_ASSERT_EQ(test, grow_down(mm, s, s - NPAGES(4)), 0);
 
@@ -758,14 +754,10 @@ static void test_stack_growth_refused(struct kunit *test)
 	struct mm_struct *mm = attach(test), *mms[2] = { mm };
 	unsigned long base = free_area(test, 1024), s = base + NPAGES(512);
 	struct rlimit *rlim = &current->signal->rlim[RLIMIT_STACK];
-	unsigned long ps, ret, saved, before;
+	unsigned long ps, saved, before;
 	int err;
 
-	ret = vm_mmap(NULL, s, NPAGES(4), PROT_READ | PROT_WRITE,
-		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_GROWSDOWN |
-		      MAP_FIXED_NOREPLACE, 0);
-	KUNIT_ASSERT_EQ(test, ret, s);
-	fault(test, s, 4);
+	map_stack(test, s, 4);
 	ps = vma_at(mm, s).pgoff;
 	/* The child's stack takes the two indexes below the shared range. */
 	mms[1] = fork_mm(test, mm);
@@ -809,15 +801,11 @@ static void test_stack_unmovable_tries_once(struct kunit *test)
 #if BUILTIN_TEST
 	struct mm_struct *mm = attach(test), *mms[2] = { mm };
 	unsigned long base = free_area(test, 1024), s = base + NPAGES(512);
-	unsigned long ps, ret, refused;
+	unsigned long ps, refused;
 	int k;
 
 	need_verify(test);
-	ret = vm_mmap(NULL, s, NPAGES(4), PROT_READ | PROT_WRITE,
-		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_GROWSDOWN |
-		      MAP_FIXED_NOREPLACE, 0);
-	KUNIT_ASSERT_EQ(test, ret, s);
-	fault(test, s, 4);
+	map_stack(test, s, 4);
 	ps = vma_at(mm, s).pgoff;
 	mms[1] = fork_mm(test, mm);
 	KUNIT_ASSERT_EQ(test, grow_down(mm, s, s - NPAGES(8)), 0);

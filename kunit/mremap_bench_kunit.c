@@ -1233,7 +1233,7 @@ module_param(bench_warm, uint, 0444);
 MODULE_PARM_DESC(bench_warm, "untimed mmap+munmap pairs before the first case of a boot");
 
 /*
- * On the machine the figures come from, the first cases of a boot run 2-5
+ * On the machine the figures come from, the first cases of a boot run 3-7
  * times slower than the same cases after others, on both kernels alike:
  * a state of the machine that the work before ends, not time (a sleep or
  * a busy loop first does not).  So before the first case of a boot, a
