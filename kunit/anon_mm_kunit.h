@@ -442,12 +442,14 @@ static inline void check(struct kunit *test, struct mm_struct **mms, int nr_mms)
 			n++;
 		}
 		/*
-		 * What the mm's node holds, no VMA's: the range for its next
-		 * mapping, and the growth room for its last VMA to grow.
+		 * What the mm's node holds, no VMA's: the ranges for its next
+		 * mappings, and the growth room for its last VMA to grow.
 		 */
 		node = mms[m]->anon_node;
 		if (node && node->parked)
 			n = node_range(r, n, node->fresh, node->nr_fresh);
+		if (node && node->spare_parked)
+			n = node_range(r, n, node->spare, node->nr_spare);
 		if (node)
 			n = node_range(r, n, node->reserve, node->nr_reserve);
 		mmap_read_unlock(mms[m]);

@@ -1145,6 +1145,67 @@ static void test_forked_munmap_parks_range(struct kunit *test)
 }
 
 /*
+ * The range an mm took before its last one is its spare, parked as the
+ * last one is when its VMA goes: a program that maps two buffers and
+ * unmaps both maps them again where they were without the allocator.
+ * Taking the spare makes it the last range; a mapping placed elsewhere
+ * gives both parked ranges back.
+ */
+static void test_forked_munmap_parks_spare(struct kunit *test)
+{
+	struct mm_struct *mm = attach(test);
+	unsigned long base = free_area(test, 96), x = base + NPAGES(16);
+	unsigned long y = base + NPAGES(40), z = base + NPAGES(64);
+	struct mm_struct *mms[2] = { mm };
+	struct anon_space_node *node;
+	unsigned long px, py;
+
+	mms[1] = fork_mm(test, mm);
+	KUNIT_ASSERT_FALSE(test, identity_mode(mm));
+	node = mm->anon_node;
+	map_at(test, x, 4);
+	map_at(test, y, 4);
+	px = vma_at(mm, x).pgoff;
+	py = vma_at(mm, y).pgoff;
+	KUNIT_EXPECT_EQ(test, node->fresh, py);
+	KUNIT_EXPECT_EQ(test, node->spare, px);
+
+	/* Both unmapped, the older first: both parked. */
+	KUNIT_ASSERT_EQ(test, vm_munmap(x, NPAGES(4)), 0);
+	KUNIT_EXPECT_TRUE(test, node->spare_parked);
+	KUNIT_EXPECT_FALSE(test, node->parked);
+	KUNIT_ASSERT_EQ(test, vm_munmap(y, NPAGES(4)), 0);
+	KUNIT_EXPECT_TRUE(test, node->parked);
+	expect_range_users(test, mm, px, 4, 1, "spare, parked");
+	expect_range_users(test, mm, py, 4, 1, "last, parked");
+	check(test, mms, 2);
+
+	/* Mapped again in the same order: each its range, kept. */
+	map_at(test, x, 4);
+	KUNIT_EXPECT_EQ(test, vma_at(mm, x).pgoff, px);
+	KUNIT_EXPECT_EQ(test, node->fresh, px);
+	KUNIT_EXPECT_FALSE(test, node->parked);
+	KUNIT_EXPECT_TRUE(test, node->spare_parked);
+	map_at(test, y, 4);
+	KUNIT_EXPECT_EQ(test, vma_at(mm, y).pgoff, py);
+	KUNIT_EXPECT_FALSE(test, node->parked);
+	KUNIT_EXPECT_FALSE(test, node->spare_parked);
+	expect_range_users(test, mm, px, 4, 1, "mapped again");
+	expect_range_users(test, mm, py, 4, 1, "mapped again");
+	check(test, mms, 2);
+
+	/* Parked again, then a mapping elsewhere: both given back. */
+	KUNIT_ASSERT_EQ(test, vm_munmap(x, NPAGES(4)), 0);
+	KUNIT_ASSERT_EQ(test, vm_munmap(y, NPAGES(4)), 0);
+	KUNIT_EXPECT_TRUE(test, node->parked && node->spare_parked);
+	map_at(test, z, 8);
+	KUNIT_EXPECT_FALSE(test, node->parked || node->spare_parked);
+	expect_range_users(test, mm, px, 4, 0, "given back");
+	expect_range_users(test, mm, py, 4, 0, "given back");
+	check(test, mms, 2);
+}
+
+/*
  * A growth in place at a VMA's end out of identity mode takes growth room
  * after it (as many indexes more as the VMA has, up to 32), which the
  * mm's node holds: the next growths there take it without the allocator,
@@ -1924,6 +1985,7 @@ static struct kunit_case anon_vma_index_test_cases[] = {
 	KUNIT_CASE(test_fork_lends_last_page),
 	KUNIT_CASE(test_fork_lends_through_exited),
 	KUNIT_CASE(test_forked_munmap_parks_range),
+	KUNIT_CASE(test_forked_munmap_parks_spare),
 	KUNIT_CASE(test_forked_growth_room),
 	KUNIT_CASE(test_forked_growth_room_shared),
 	KUNIT_CASE(test_new_vma_in_no_tree),
