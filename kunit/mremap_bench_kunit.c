@@ -1145,6 +1145,10 @@ static unsigned int stack_rounds = 4;
 module_param(stack_rounds, uint, 0444);
 MODULE_PARM_DESC(stack_rounds, "timed rounds per child in bench_stack_children");
 
+static unsigned int stack_vmas;
+module_param(stack_vmas, uint, 0444);
+MODULE_PARM_DESC(stack_vmas, "other VMAs of a faulted page in bench_stack_children's parent");
+
 /*
  * Stacks of a family growing over each other's indexes: a parent with a
  * faulted stack-like VMA makes @children children and grows its stack
@@ -1154,7 +1158,10 @@ MODULE_PARM_DESC(stack_rounds, "timed rounds per child in bench_stack_children")
  * the parent's holds, and shares them once it has found that every user
  * is a relative (a look into each mm's tree of the family, under the
  * allocator's mutex).  ns per growth; stack_rounds rounds per child, the
- * child's growth unmapped after each.
+ * child's growth unmapped after each.  stack_vmas more VMAs of a faulted
+ * page each in the parent, mapped before the fork, give the mm the VMA
+ * tree, and the family the allocator's tree, of a process with libraries
+ * and mappings: the test's mm has only a few VMAs.
  */
 static void bench_stack_children(struct kunit *test)
 {
@@ -1173,6 +1180,20 @@ static void bench_stack_children(struct kunit *test)
 				      MAP_GROWSDOWN | MAP_FIXED_NOREPLACE, 0),
 			s);
 	touch(test, s, 4, 7);
+	if (stack_vmas) {
+		unsigned long o = free_area(test, NPAGES(2 * stack_vmas));
+
+		for (k = 0; k < stack_vmas; k++) {
+			KUNIT_ASSERT_EQ(test, vm_mmap(NULL, o + NPAGES(2 * k),
+						      PAGE_SIZE,
+						      PROT_READ | PROT_WRITE,
+						      MAP_PRIVATE |
+						      MAP_ANONYMOUS |
+						      MAP_FIXED_NOREPLACE, 0),
+					o + NPAGES(2 * k));
+			touch(test, o + NPAGES(2 * k), 1, 3);
+		}
+	}
 	for (c = 0; c < n; c++) {
 		child[c] = dup_mm_kunit(parent);
 		KUNIT_ASSERT_NOT_NULL(test, child[c]);
