@@ -443,7 +443,8 @@ static inline void check(struct kunit *test, struct mm_struct **mms, int nr_mms)
 		}
 		/*
 		 * What the mm's node holds, no VMA's: the ranges for its next
-		 * mappings, and the growth room for its last VMA to grow.
+		 * mappings, the growth room for its last VMA to grow, and the
+		 * room below its stack.
 		 */
 		node = mms[m]->anon_node;
 		if (node && node->parked)
@@ -452,6 +453,8 @@ static inline void check(struct kunit *test, struct mm_struct **mms, int nr_mms)
 			n = node_range(r, n, node->spare, node->nr_spare);
 		if (node)
 			n = node_range(r, n, node->reserve, node->nr_reserve);
+		if (node)
+			n = node_range(r, n, node->below, node->nr_below);
 		mmap_read_unlock(mms[m]);
 	}
 	KUNIT_ASSERT_LT(test, n, MAX_RANGES);

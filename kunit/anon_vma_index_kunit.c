@@ -819,7 +819,10 @@ static void test_stack_unmovable_tries_once(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, anon_space_rekey_refusals() - refused, 1UL);
 	KUNIT_EXPECT_EQ(test, vma_at(mms[1], s).pgoff, ps - 4);
 	KUNIT_EXPECT_EQ(test, users(mm, ps - 4), 2UL);
-	KUNIT_EXPECT_EQ(test, users(mm, ps - 5), 1UL);
+	/* The first growth's room below (4 indexes, the VMA's size): one left. */
+	KUNIT_EXPECT_EQ(test, mms[1]->anon_node->nr_below, 1UL);
+	KUNIT_EXPECT_EQ(test, users(mm, ps - 5), 2UL);
+	KUNIT_EXPECT_EQ(test, users(mm, ps - 6), 1UL);
 	check(test, mms, 2);
 
 	/* The child's pages made its own: the hint stays until a move. */
@@ -830,6 +833,7 @@ static void test_stack_unmovable_tries_once(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, anon_space_rekey_refusals() - refused, 1UL);
 	KUNIT_EXPECT_EQ(test, vma_at(mms[1], s).pgoff, ps - 5);
 	KUNIT_EXPECT_EQ(test, users(mm, ps - 5), 2UL);
+	KUNIT_EXPECT_EQ(test, mms[1]->anon_node->nr_below, 0UL);
 	check(test, mms, 2);
 #else
 	kunit_skip(test, "expand_downwards() not exported");
@@ -910,6 +914,118 @@ static void expect_range_users(struct kunit *test, struct mm_struct *mm,
 	for (i = 0; i < n; i++)
 		KUNIT_EXPECT_EQ_MSG(test, users(mm, first + i), want,
 				    "%s, index %lu of %lu", what, i, n);
+}
+
+/*
+ * A stack's growth changes its key in its mm's tree in place where no VMA
+ * of the tree sorts between the new key and the old, and else takes it
+ * out and puts it back: here a MREMAP_DONTUNMAP copy of the stack's
+ * lowest page, left below it by an unmap, starts between them.
+ */
+static void test_stack_growth_tree_order(struct kunit *test)
+{
+#if BUILTIN_TEST
+	struct mm_struct *mm = attach(test), *mms[2] = { mm };
+	unsigned long base = free_area(test, 1024), s = base + NPAGES(512);
+	unsigned long y = base + NPAGES(64), ps;
+
+	map_stack(test, s, 8);
+	ps = vma_at(mm, s).pgoff;
+	KUNIT_ASSERT_EQ(test, grow_down(mm, s, s - NPAGES(5)), 0);
+	fault(test, s - NPAGES(5), 5);
+	ps = vma_at(mm, s).pgoff;
+	KUNIT_ASSERT_EQ(test, do_mremap(s - NPAGES(5), NPAGES(1), NPAGES(1),
+					MREMAP_MAYMOVE | MREMAP_FIXED |
+					MREMAP_DONTUNMAP, y),
+			(long)y);
+	KUNIT_ASSERT_EQ(test, vm_munmap(s - NPAGES(5), NPAGES(1)), 0);
+	KUNIT_EXPECT_EQ(test, vma_at(mm, y).pgoff, ps);
+	KUNIT_EXPECT_EQ(test, vma_at(mm, s).pgoff, ps + 1);
+	/* Its pages shared with a child: it cannot move, it shares. */
+	mms[1] = fork_mm(test, mm);
+	KUNIT_ASSERT_EQ(test, grow_down(mm, s, s - NPAGES(6)), 0);
+	KUNIT_EXPECT_EQ(test, vma_at(mm, s - NPAGES(6)).pgoff, ps - 1);
+	check_mm_tree(test, mm);
+	check(test, mms, 2);
+#else
+	kunit_skip(test, "expand_downwards() not exported");
+#endif
+}
+
+/*
+ * A stack that grows over its relatives' indexes covers a room below the
+ * growth with it (as many indexes as the VMA has, up to 32), tested with
+ * it: the next growths take the room's indexes, no cover (the overlap
+ * count stays) and no test.  A sibling's test of relatives counts the
+ * room as a relative's, so the sibling shares too.  An unmap of the
+ * stack's lower part gives the room back, and so does the mm's exit.
+ */
+static void test_stack_room_below(struct kunit *test)
+{
+#if BUILTIN_TEST
+	struct mm_struct *mm = attach(test), *mms[3] = { mm };
+	unsigned long base = free_area(test, 1024), s = base + NPAGES(512);
+	struct anon_space_node *a;
+	struct anon_index_stats st;
+	unsigned long ps, overlap;
+	int k;
+
+	need_verify(test);
+	map_stack(test, s, 8);
+	ps = vma_at(mm, s).pgoff;
+	mms[1] = fork_mm(test, mm);
+	mms[2] = fork_mm(test, mm);
+	a = mms[1]->anon_node;
+	KUNIT_ASSERT_EQ(test, grow_down(mm, s, s - NPAGES(64)), 0);
+
+	/* One page over the parent's growth, and a room of 8 below it. */
+	KUNIT_ASSERT_EQ(test, grow_down(mms[1], s, s - NPAGES(1)), 0);
+	KUNIT_EXPECT_EQ(test, a->below, ps - 9);
+	KUNIT_EXPECT_EQ(test, a->nr_below, 8UL);
+	expect_range_users(test, mm, ps - 9, 9, 2, "growth and room");
+	KUNIT_EXPECT_EQ(test, users(mm, ps - 10), 1UL);
+	check(test, mms, 3);
+
+	/* Seven pages more out of the room: no cover. */
+	anon_index_stats(&mm->anon_space->index, &st);
+	overlap = st.nr_overlap;
+	for (k = 2; k <= 8; k++)
+		KUNIT_ASSERT_EQ(test, grow_down(mms[1], s, s - NPAGES(k)), 0);
+	anon_index_stats(&mm->anon_space->index, &st);
+	KUNIT_EXPECT_EQ(test, st.nr_overlap, overlap);
+	KUNIT_EXPECT_EQ(test, vma_at(mms[1], s).pgoff, ps - 8);
+	KUNIT_EXPECT_EQ(test, a->nr_below, 1UL);
+	expect_range_users(test, mm, ps - 9, 9, 2, "growth and room");
+	check(test, mms, 3);
+
+	/* A sibling grows there: the room is a relative's, it shares. */
+	for (k = 1; k <= 2; k++)
+		KUNIT_ASSERT_EQ(test, grow_down(mms[2], s, s - NPAGES(k)), 0);
+	KUNIT_EXPECT_EQ(test, vma_at(mms[2], s).pgoff, ps - 2);
+	KUNIT_EXPECT_EQ(test, users(mm, ps - 2), 3UL);
+	/* The parent's growth, both rooms (the sibling made its own). */
+	KUNIT_EXPECT_EQ(test, users(mm, ps - 9), 3UL);
+	check(test, mms, 3);
+
+	/* The growth unmapped: the room goes back. */
+	switch_mm_to(mm, mms[1]);
+	KUNIT_EXPECT_EQ(test, vm_munmap(s - NPAGES(8), NPAGES(8)), 0);
+	switch_mm_to(mms[1], mm);
+	KUNIT_EXPECT_EQ(test, a->nr_below, 0UL);
+	KUNIT_EXPECT_EQ(test, users(mm, ps - 9), 2UL);
+	check(test, mms, 3);
+
+	/* Grown again, room made again; the exit gives it back. */
+	KUNIT_ASSERT_EQ(test, grow_down(mms[1], s, s - NPAGES(1)), 0);
+	KUNIT_EXPECT_EQ(test, a->nr_below, 8UL);
+	KUNIT_EXPECT_EQ(test, users(mm, ps - 9), 3UL);
+	kunit_release_action(test, mmput_action, mms[1]);
+	mms[1] = mms[2];
+	check(test, mms, 2);
+	KUNIT_EXPECT_EQ(test, users(mm, ps - 9), 2UL);
+#else
+	kunit_skip(test, "expand_downwards() not exported");
+#endif
 }
 
 /*
@@ -1978,6 +2094,8 @@ static struct kunit_case anon_vma_index_test_cases[] = {
 	KUNIT_CASE(test_stack_grows_down),
 	KUNIT_CASE(test_stack_growth_refused),
 	KUNIT_CASE(test_stack_unmovable_tries_once),
+	KUNIT_CASE(test_stack_room_below),
+	KUNIT_CASE(test_stack_growth_tree_order),
 	KUNIT_CASE(test_fork_shares),
 	KUNIT_CASE(test_exit_releases),
 	KUNIT_CASE(test_fork_lends),
