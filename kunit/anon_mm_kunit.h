@@ -30,6 +30,7 @@
 #include <linux/pagewalk.h>
 #include <linux/prandom.h>
 #include <linux/rbtree.h>
+#include <linux/rbtree_augmented.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
@@ -276,6 +277,62 @@ static inline unsigned long subtree_last(struct rb_node *node)
 }
 
 /*
+ * The subtree at @rb is a red-black tree, its nodes linked to their
+ * parents: no red node has a red child, and every path down meets as many
+ * black nodes.  Returns that number.
+ */
+static inline int rb_black_height(struct kunit *test, struct rb_node *rb)
+{
+	int left, right;
+
+	if (!rb)
+		return 1;
+	left = rb_black_height(test, rb->rb_left);
+	right = rb_black_height(test, rb->rb_right);
+	KUNIT_EXPECT_EQ(test, left, right);
+	if (rb->rb_left)
+		KUNIT_EXPECT_PTR_EQ(test, rb_parent(rb->rb_left), rb);
+	if (rb->rb_right)
+		KUNIT_EXPECT_PTR_EQ(test, rb_parent(rb->rb_right), rb);
+	if (rb_is_black(rb))
+		return left + 1;
+	KUNIT_EXPECT_FALSE(test, rb->rb_left && rb_is_red(rb->rb_left));
+	KUNIT_EXPECT_FALSE(test, rb->rb_right && rb_is_red(rb->rb_right));
+	return left;
+}
+
+/*
+ * @root is a balanced interval tree of VMAs: keys in start order, subtree
+ * maxima as the current ranges say, red-black, its first node cached.
+ */
+static inline void check_vma_tree(struct kunit *test,
+				  struct rb_root_cached *root)
+{
+	unsigned long prev_start = 0;
+	struct vm_area_struct *t;
+	struct rb_node *node;
+
+	for (node = rb_first_cached(root); node; node = rb_next(node)) {
+		unsigned long last;
+
+		t = rb_entry(node, struct vm_area_struct, shared.rb);
+		KUNIT_EXPECT_GE(test, t->vm_pgoff, prev_start);
+		prev_start = t->vm_pgoff;
+		last = max3(tree_last(t), subtree_last(node->rb_left),
+			    subtree_last(node->rb_right));
+		KUNIT_EXPECT_EQ_MSG(test, t->shared.rb_subtree_last, last,
+				    "vma pgoff %lx", t->vm_pgoff);
+	}
+	node = root->rb_root.rb_node;
+	if (!node)
+		return;
+	KUNIT_EXPECT_TRUE(test, rb_is_black(node));
+	KUNIT_EXPECT_NULL(test, rb_parent(node));
+	rb_black_height(test, node);
+	KUNIT_EXPECT_PTR_EQ(test, root->rb_leftmost, rb_first(&root->rb_root));
+}
+
+/*
  * @mm's node's tree holds the purely anonymous VMAs of @mm that may have
  * pages (every one with an anon_vma), each once and under its current
  * range, and nothing else.
@@ -283,11 +340,10 @@ static inline unsigned long subtree_last(struct rb_node *node)
 static inline void check_mm_tree(struct kunit *test, struct mm_struct *mm)
 {
 	VMA_ITERATOR(vmi, mm, 0);
-	unsigned long nr_vmas = 0, nr_tree = 0, prev_start = 0;
+	unsigned long nr_vmas = 0, nr_tree = 0;
 	struct address_space *mapping;
 	struct vm_area_struct *vma, *t;
 	struct rb_root_cached *root;
-	struct rb_node *node;
 
 	mmap_read_lock(mm);
 	if (!mm->anon_node) {
@@ -332,18 +388,7 @@ static inline void check_mm_tree(struct kunit *test, struct mm_struct *mm)
 		KUNIT_EXPECT_TRUE(test, anon_space_vma(t));
 		nr_tree++;
 	}
-	/* Keys: in start order, subtree maxima as the current ranges say. */
-	for (node = rb_first_cached(root); node; node = rb_next(node)) {
-		unsigned long last;
-
-		t = rb_entry(node, struct vm_area_struct, shared.rb);
-		KUNIT_EXPECT_GE(test, t->vm_pgoff, prev_start);
-		prev_start = t->vm_pgoff;
-		last = max3(tree_last(t), subtree_last(node->rb_left),
-			    subtree_last(node->rb_right));
-		KUNIT_EXPECT_EQ_MSG(test, t->shared.rb_subtree_last, last,
-				    "vma pgoff %lx", t->vm_pgoff);
-	}
+	check_vma_tree(test, root);
 	i_mmap_unlock_read(mapping);
 	mmap_read_unlock(mm);
 	KUNIT_EXPECT_EQ(test, nr_tree, nr_vmas);

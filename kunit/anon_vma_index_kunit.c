@@ -904,6 +904,117 @@ static void test_exit_releases(struct kunit *test)
 	check1(test, mm);
 }
 
+/*
+ * A fork puts its copies into the child's tree in start order, each after
+ * the last, and makes the tree a balanced one once they are all in: the
+ * child's tree is checked (order, exact maxima, red-black) for each size
+ * from 1 to 40 copies.
+ */
+static void test_fork_copies_chained(struct kunit *test)
+{
+	struct mm_struct *mm = attach(test), *mms[2] = { mm };
+	unsigned long base = free_area(test, 2 * 40), n;
+
+	for (n = 1; n <= 40; n++) {
+		unsigned long x = base + NPAGES(2 * (n - 1));
+
+		/* One page apart, faulted each: 40 VMAs in the tree. */
+		map_at(test, x, 1);
+		fault(test, x, 1);
+		mms[1] = fork_mm(test, mm);
+		check(test, mms, 2);
+		kunit_release_action(test, mmput_action, mms[1]);
+	}
+}
+
+/*
+ * A copy whose range starts before the last one's (an mremap() moved its
+ * VMA above VMAs with higher indexes) ends the chain: the copies before it
+ * become a balanced tree, it and those after it are inserted.
+ */
+static void test_fork_copies_out_of_order(struct kunit *test)
+{
+	struct mm_struct *mm = attach(test), *mms[2] = { mm };
+	unsigned long base = free_area(test, 64), y = base + NPAGES(7), i;
+
+	if (!HAVE_MREMAP)
+		kunit_skip(test, "sys_mremap() not callable here");
+	for (i = 0; i < 8; i++) {
+		map_at(test, base + NPAGES(2 * i), 1);
+		fault(test, base + NPAGES(2 * i), 1);
+	}
+	/* The first moves between the fourth and the fifth, with its index. */
+	KUNIT_ASSERT_EQ(test, do_mremap(base, NPAGES(1), NPAGES(1),
+					MREMAP_MAYMOVE | MREMAP_FIXED, y),
+			(long)y);
+	KUNIT_ASSERT_LT(test, vma_at(mm, y).pgoff,
+			vma_at(mm, y - NPAGES(1)).pgoff);
+	mms[1] = fork_mm(test, mm);
+	check(test, mms, 2);
+}
+
+#if BUILTIN_TEST
+/*
+ * The VMAs of @vmas[0..@nr) whose ranges meet [@first, @last] are those
+ * the tree at @root finds, each once.
+ */
+static void expect_lookup(struct kunit *test, struct rb_root_cached *root,
+			  struct vm_area_struct *vmas, unsigned long nr,
+			  unsigned long first, unsigned long last)
+{
+	unsigned long i, want = 0, found = 0;
+	struct vm_area_struct *v;
+
+	for (i = 0; i < nr; i++)
+		if (vmas[i].vm_pgoff <= last && first <= tree_last(&vmas[i]))
+			want++;
+	vma_interval_tree_foreach(v, root, first, last) {
+		KUNIT_EXPECT_TRUE(test, v->vm_pgoff <= last &&
+				  first <= tree_last(v));
+		found++;
+	}
+	KUNIT_EXPECT_EQ_MSG(test, found, want, "[%lu, %lu] in %lu", first,
+			    last, nr);
+}
+#endif
+
+/*
+ * A tree filled by vma_interval_tree_append() answers each lookup as it
+ * will once balanced, at every size; vma_interval_tree_balance() makes
+ * it a balanced tree with exact maxima.  Ranges of 1 to 5 indexes, some
+ * starting at the same index, most overlapping others.
+ */
+static void test_interval_chain_lookups(struct kunit *test)
+{
+#if BUILTIN_TEST
+	struct rb_root_cached root = RB_ROOT_CACHED;
+	struct vm_area_struct *vmas;
+	unsigned long nr = 24, i, q;
+
+	vmas = kunit_kcalloc(test, nr, sizeof(*vmas), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, vmas);
+	for (i = 0; i < nr; i++) {
+		vmas[i].vm_pgoff = i * 2 / 3;
+		vmas[i].vm_start = PAGE_SIZE;
+		vmas[i].vm_end = PAGE_SIZE * (2 + i * 7 % 5);
+		vma_interval_tree_append(&vmas[i], i ? &vmas[i - 1] : NULL,
+					 &root);
+		for (q = 0; q < 24; q++) {
+			expect_lookup(test, &root, vmas, i + 1, q, q);
+			expect_lookup(test, &root, vmas, i + 1, q, q + 2);
+		}
+	}
+	vma_interval_tree_balance(&root, nr);
+	check_vma_tree(test, &root);
+	for (q = 0; q < 24; q++) {
+		expect_lookup(test, &root, vmas, nr, q, q);
+		expect_lookup(test, &root, vmas, nr, q, q + 2);
+	}
+#else
+	kunit_skip(test, "vma_interval_tree_append() not exported");
+#endif
+}
+
 /* Each of the @n indexes from @first has @want users in @mm's family. */
 static void expect_range_users(struct kunit *test, struct mm_struct *mm,
 			       unsigned long first, unsigned long n,
@@ -930,7 +1041,6 @@ static void test_stack_growth_tree_order(struct kunit *test)
 	unsigned long y = base + NPAGES(64), ps;
 
 	map_stack(test, s, 8);
-	ps = vma_at(mm, s).pgoff;
 	KUNIT_ASSERT_EQ(test, grow_down(mm, s, s - NPAGES(5)), 0);
 	fault(test, s - NPAGES(5), 5);
 	ps = vma_at(mm, s).pgoff;
@@ -2098,6 +2208,9 @@ static struct kunit_case anon_vma_index_test_cases[] = {
 	KUNIT_CASE(test_stack_growth_tree_order),
 	KUNIT_CASE(test_fork_shares),
 	KUNIT_CASE(test_exit_releases),
+	KUNIT_CASE(test_fork_copies_chained),
+	KUNIT_CASE(test_fork_copies_out_of_order),
+	KUNIT_CASE(test_interval_chain_lookups),
 	KUNIT_CASE(test_fork_lends),
 	KUNIT_CASE(test_fork_lends_first_page),
 	KUNIT_CASE(test_fork_lends_last_page),
