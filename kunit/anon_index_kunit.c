@@ -636,6 +636,86 @@ static void test_uncover_restores(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, stats(ai).nr_overlap, before.nr_overlap);
 }
 
+/*
+ * A growth and the room below it covered at once: the overlap of each
+ * counted apart, so that the room alone can be undone; one store where
+ * the two lie in one segment of counts; all or nothing on failure.
+ */
+static void test_cover_below(struct kunit *test)
+{
+	struct anon_index *ai = ai_new(test, ID_END, LIMIT, ANON_INDEX_SPACE);
+	unsigned long a, b, overlap = 9, room_overlap = 9;
+	struct anon_index_stats before;
+
+	KUNIT_ASSERT_EQ(test, alloc_id(ai, 8, 20, &a), 0);
+	/* Room [18, 24): 18 and 19 free, 20-23 a's; range [24, 26) a's. */
+	anon_index_lock(ai);
+	KUNIT_EXPECT_EQ(test, anon_index_cover_below_locked(ai, a + 4, 2, 6,
+							    &overlap,
+							    &room_overlap), 0);
+	anon_index_unlock(ai);
+	KUNIT_EXPECT_EQ(test, overlap, 2);
+	KUNIT_EXPECT_EQ(test, room_overlap, 4);
+	KUNIT_EXPECT_EQ(test, stats(ai).nr_overlap, 6);
+	KUNIT_EXPECT_EQ(test, stats(ai).nr_used, 10);
+	expect_users(test, ai, 18, 2, 1);
+	expect_users(test, ai, 20, 6, 2);
+	expect_users(test, ai, 26, 2, 1);
+	/* The room alone undone: the growth's cover stays. */
+	anon_index_lock(ai);
+	KUNIT_EXPECT_EQ(test, anon_index_uncover_locked(ai, 18, 6,
+							room_overlap), 0);
+	anon_index_unlock(ai);
+	KUNIT_EXPECT_EQ(test, stats(ai).nr_overlap, 2);
+	KUNIT_EXPECT_EQ(test, stats(ai).nr_used, 8);
+	expect_users(test, ai, 18, 2, 0);
+	expect_users(test, ai, 20, 4, 1);
+	expect_users(test, ai, 24, 2, 2);
+
+	/* Inside one segment ([40, 56) of b's): one store, not two. */
+	KUNIT_ASSERT_EQ(test, alloc_id(ai, 16, 40, &b), 0);
+	before = stats(ai);
+	anon_index_fail_store(ai, 2);
+	anon_index_lock(ai);
+	KUNIT_EXPECT_EQ(test, anon_index_cover_below_locked(ai, b + 8, 1, 4,
+							    &overlap,
+							    &room_overlap), 0);
+	anon_index_unlock(ai);
+	anon_index_fail_store(ai, 0);
+	KUNIT_EXPECT_EQ(test, overlap, 1);
+	KUNIT_EXPECT_EQ(test, room_overlap, 4);
+	KUNIT_EXPECT_EQ(test, stats(ai).nr_segments, before.nr_segments + 2);
+	expect_users(test, ai, b + 4, 5, 2);
+	expect_users(test, ai, b + 9, 7, 1);
+
+	/* A store that fails leaves everything as it was. */
+	before = stats(ai);
+	anon_index_fail_store(ai, 1);
+	anon_index_lock(ai);
+	KUNIT_EXPECT_EQ(test, anon_index_cover_below_locked(ai, b + 2, 1, 2,
+							    &overlap,
+							    &room_overlap),
+			-ENOMEM);
+	/* Not a range: the room below index 0, past the limit, nothing. */
+	KUNIT_EXPECT_EQ(test, anon_index_cover_below_locked(ai, 1, 1, 2,
+							    &overlap,
+							    &room_overlap),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, anon_index_cover_below_locked(ai, LIMIT, 2, 1,
+							    &overlap,
+							    &room_overlap),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, anon_index_cover_below_locked(ai, b, 0, 1,
+							    &overlap,
+							    &room_overlap),
+			-EINVAL);
+	anon_index_unlock(ai);
+	KUNIT_EXPECT_EQ(test, stats(ai).nr_overlap, before.nr_overlap);
+	KUNIT_EXPECT_EQ(test, stats(ai).nr_used, before.nr_used);
+	KUNIT_EXPECT_EQ(test, stats(ai).nr_segments, before.nr_segments);
+	expect_users(test, ai, b, 4, 1);
+}
+
 static void test_linus_mremap_space(struct kunit *test)
 {
 	struct anon_index *ai;
@@ -1035,6 +1115,7 @@ static struct kunit_case anon_index_test_cases[] = {
 	KUNIT_CASE(test_cover_overlaps),
 	KUNIT_CASE(test_slots),
 	KUNIT_CASE(test_uncover_restores),
+	KUNIT_CASE(test_cover_below),
 	KUNIT_CASE(test_release_strands),
 	KUNIT_CASE(test_linus_mremap_space),
 	KUNIT_CASE(test_linus_mremap_naive),
