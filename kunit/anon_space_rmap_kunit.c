@@ -1098,6 +1098,7 @@ struct chain_info {
 	unsigned long in_tree;		/* in their anon_vma's rb_root */
 	unsigned long out;		/* in none, or the verifier's */
 	unsigned long num_chains;	/* of the VMA's own anon_vma */
+	bool locked_update;		/* vma_in_anon_vma_tree() */
 };
 
 /* Where the anon_vma_chains of @mm's VMA at @addr are. */
@@ -1119,6 +1120,7 @@ static struct chain_info chains_at(struct mm_struct *mm, unsigned long addr)
 				ci.out++;
 		ci.num_chains = vma->anon_vma->num_chains;
 		anon_vma_unlock_read(vma->anon_vma);
+		ci.locked_update = vma_in_anon_vma_tree(vma);
 	}
 	mmap_read_unlock(mm);
 	return ci;
@@ -1134,6 +1136,13 @@ static void expect_chains(struct kunit *test, struct mm_struct *mm,
 	KUNIT_EXPECT_EQ(test, ci.in_tree, in_tree);
 	KUNIT_EXPECT_EQ(test, ci.out, out);
 	KUNIT_EXPECT_EQ(test, ci.num_chains, num_chains);
+	/*
+	 * A range update takes the anon_vma lock for a chain in any tree:
+	 * the anon_vma's, or with DEBUG_ANON_SPACE the verifier's.
+	 */
+	KUNIT_EXPECT_EQ(test, ci.locked_update,
+			in_tree > 0 ||
+			(IS_ENABLED(CONFIG_DEBUG_ANON_SPACE) && out > 0));
 }
 #endif
 
@@ -1144,7 +1153,9 @@ static void expect_chains(struct kunit *test, struct mm_struct *mm,
  * file mapping's copied page is walked through its anon_vma: its chain is
  * in the tree.  An mm that enters KSM puts its chains into the anon_vma
  * trees, which walks of KSM folios use, and so does a child it forks; a
- * relative that did not enter keeps its own out.
+ * relative that did not enter keeps its own out.  An update of a VMA's
+ * range takes the anon_vma lock only where a chain is in a tree
+ * (vma_in_anon_vma_tree()).
  */
 static void test_switch_anon_vma_tree(struct kunit *test)
 {
