@@ -115,9 +115,9 @@ forktree: ## uml/forktree on the two bench kernels (built by make bench): fork t
 bench-loops: ## uml/loops (mmap1, brk1, page_fault1/2, fork, mremap, mmap1/brk1 in a fork child) and stress-ng mm stressors on the two bench kernels (built by make bench); RUNS=5, STRESS_RUNS=3 per kernel
 	@$(S)/bench-loops.sh $(if $(RUNS),--runs $(RUNS)) $(if $(STRESS_RUNS),--stress-runs $(STRESS_RUNS))
 
-bench-compare: ## mremap_bench cases on KERNELS="name=binary ..." (kept bench kernels, experiments; the last is the reference), BOOTS=11 interleaved, GLOB=; builds nothing
+bench-compare: ## mremap_bench cases on KERNELS="name=binary ..." (kept bench kernels, experiments; the last is the reference), BOOTS=11 interleaved, GLOB=, PARAMS="stack_pages=36 ..." (the suite's module parameters); builds nothing
 	@$(if $(KERNELS),,$(error KERNELS="name=path name=path ..." is needed, e.g. KERNELS="before=build/kernels/before after=build/linux/.kunit-bench-on/linux off=build/linux/.kunit-bench-off/linux"))
-	@$(S)/bench-compare.sh $(if $(BOOTS),--boots $(BOOTS)) $(if $(GLOB),--glob '$(GLOB)') $(KERNELS)
+	@$(S)/bench-compare.sh $(if $(BOOTS),--boots $(BOOTS)) $(if $(GLOB),--glob '$(GLOB)') $(foreach p,$(PARAMS),--param $(p)) $(KERNELS)
 
 bench-placement: ## mremap_bench on the two bench kernels built at PADS="0 13 29" text shifts (CONFIG_BENCH_TEXT_PAD), BOOTS=11 interleaved, GLOB=: ratios per placement and their median (also the end of make bench)
 	@$(S)/bench-placement.sh $(if $(PADS),--pads '$(PADS)') $(if $(BOOTS),--boots $(BOOTS)) $(if $(GLOB),--glob '$(GLOB)')

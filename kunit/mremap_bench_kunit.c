@@ -1145,6 +1145,10 @@ static unsigned int stack_rounds = 4;
 module_param(stack_rounds, uint, 0444);
 MODULE_PARM_DESC(stack_rounds, "timed rounds per child in bench_stack_children");
 
+static unsigned int stack_pages = 4;
+module_param(stack_pages, uint, 0444);
+MODULE_PARM_DESC(stack_pages, "faulted pages of the parent's stack in bench_stack_children (1-256)");
+
 static unsigned int stack_vmas;
 module_param(stack_vmas, uint, 0444);
 MODULE_PARM_DESC(stack_vmas, "other VMAs of a faulted page in bench_stack_children's parent");
@@ -1161,25 +1165,29 @@ MODULE_PARM_DESC(stack_vmas, "other VMAs of a faulted page in bench_stack_childr
  * child's growth unmapped after each.  stack_vmas more VMAs of a faulted
  * page each in the parent, mapped before the fork, give the mm the VMA
  * tree, and the family the allocator's tree, of a process with libraries
- * and mappings: the test's mm has only a few VMAs.
+ * and mappings: the test's mm has only a few VMAs.  stack_pages (4 by
+ * default) is the stack's size at the fork: a process's main stack has
+ * 128 KB and more from exec on (setup_arg_pages()), and with
+ * CONFIG_ANON_SPACE a larger stack covers a larger room below it at a
+ * time (up to 32 pages), so fewer growths pay for the cover.
  */
 static void bench_stack_children(struct kunit *test)
 {
 	const unsigned int *children = test->param_value;
 	unsigned long s = free_area(test, NPAGES(1024)) + NPAGES(512);
 	struct mm_struct *parent = current->mm, **child;
-	unsigned int n = *children, c, k, r;
+	unsigned int n = *children, sp = clamp(stack_pages, 1U, 256U), c, k, r;
 	u64 *ns, t0;
 
 	ns = kunit_kcalloc(test, n * stack_rounds, sizeof(*ns), GFP_KERNEL);
 	child = kunit_kcalloc(test, n, sizeof(*child), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, ns);
 	KUNIT_ASSERT_NOT_NULL(test, child);
-	KUNIT_ASSERT_EQ(test, vm_mmap(NULL, s, NPAGES(4), PROT_READ | PROT_WRITE,
+	KUNIT_ASSERT_EQ(test, vm_mmap(NULL, s, NPAGES(sp), PROT_READ | PROT_WRITE,
 				      MAP_PRIVATE | MAP_ANONYMOUS |
 				      MAP_GROWSDOWN | MAP_FIXED_NOREPLACE, 0),
 			s);
-	touch(test, s, 4, 7);
+	touch(test, s, sp, 7);
 	if (stack_vmas) {
 		unsigned long o = free_area(test, NPAGES(2 * stack_vmas));
 
@@ -1211,7 +1219,7 @@ static void bench_stack_children(struct kunit *test)
 				div_u64(ktime_get_ns() - t0, STACK_GROW);
 			/* What was timed: every growth, the pages shared. */
 			expect_mapped(test, s - NPAGES(STACK_GROW),
-				      NPAGES(STACK_GROW + 4), true);
+				      NPAGES(STACK_GROW + sp), true);
 			expect_byte(test, s, 7);
 			KUNIT_EXPECT_EQ(test, k, STACK_GROW + 1);
 			/* Back to the child's stack as forked, untimed. */

@@ -8,17 +8,21 @@
 # build/linux/.kunit-bench-on/linux kept before rebuilding it); the last
 # is the reference. Prints per case the median of the boots' medians with
 # the range of the boot medians, and each kernel's ratio to the reference:
-# of the medians, and of the lowest boot medians (best-boot; boots fall
-# into modes up to two-fold apart, results.md). Builds nothing.
+# of the medians, of the lowest boot medians (best-boot), and paired:
+# the median over the rounds of each round's ratio, whose two boots run
+# next to each other (boots fall into modes up to two-fold apart, which
+# the first two mix; results.md). Builds nothing.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 usage() {
-	echo "usage: ${0##*/} [--glob GLOB] [--boots N] [--rounds N] [--cpu N|none] NAME=KERNEL NAME=KERNEL..."
+	echo "usage: ${0##*/} [--glob GLOB] [--boots N] [--rounds N] [--cpu N|none] [--param NAME=VALUE]... NAME=KERNEL NAME=KERNEL..."
 	echo "  --glob GLOB  mremap_bench cases (kunit.filter_glob; default mremap_bench.bench_[bfmp]*:"
 	echo "               every timing case but the reverse-map walks)"
 	echo "  --boots N    boots per kernel, interleaved (default 11)"
 	echo "  --rounds N   timed rounds per case (default 201)"
 	echo "  --cpu N|none host CPU every boot runs on (default 1)"
+	echo "  --param NAME=VALUE  a module parameter of the suite for every boot"
+	echo "               (mremap_bench_kunit.NAME, e.g. stack_pages=36); repeatable"
 	echo "  e.g. ${0##*/} before=build/kernels/before after=build/linux/.kunit-bench-on/linux off=build/linux/.kunit-bench-off/linux"
 }
 glob='mremap_bench.bench_[bfmp]*'
@@ -32,6 +36,10 @@ while [ $# -gt 0 ]; do
 	--boots) positive_arg --boots "${2:-}"; boots=$2; shift 2 ;;
 	--rounds) positive_arg --rounds "${2:-}"; rounds=$2; shift 2 ;;
 	--cpu) bench_cpu_arg --cpu "${2:-}"; cpu=$2; shift 2 ;;
+	--param)
+		[[ ${2:-} =~ ^[a-z_]+=[0-9A-Za-z_]+$ ]] ||
+			die "--param '${2:-}' is not NAME=VALUE (a parameter of mremap_bench_kunit)"
+		BENCH_PARAMS+=("$2"); shift 2 ;;
 	-*) usage >&2; die "unknown option '$1'" ;;
 	*) break ;;
 	esac
@@ -48,7 +56,7 @@ for arg in "$@"; do
 	names+=("$name")
 done
 mkdir -p "$BUILD"
-echo "date: $(date '+%Y-%m-%d %H:%M:%S %Z'); cases: $glob; boots: $boots per kernel, interleaved, on CPU $cpu; rounds: $rounds"
+echo "date: $(date '+%Y-%m-%d %H:%M:%S %Z'); cases: $glob; boots: $boots per kernel, interleaved, on CPU $cpu; rounds: $rounds${BENCH_PARAMS[*]:+; parameters: ${BENCH_PARAMS[*]}}"
 lines=$BUILD/bench-compare.lines
 bench_interleave "$lines" "$boots" "$cpu" "$glob" "$rounds" "$BUILD/bench-compare" "$@"
 NAMES="${names[*]}" LINES="$lines" python3 - <<'EOF'
@@ -66,7 +74,10 @@ for line in open(os.environ['LINES']).read().splitlines():
 ref = names[-1]
 head = f"{'case':<22}{'pages':>6}{'children':>9}" + ''.join(f'{n:>22}' for n in names)
 print("ns per call: median of the boots' medians [lowest-highest boot median]")
-print(head + '   ratio to ' + ref + ': median / best-boot, ' + ', '.join(names[:-1]))
+print("ratio to " + ref + ": of the medians / of the lowest boot medians / paired (the median")
+print("  of each round's ratio, the two boots next to each other: robust to a machine whose")
+print("  boots fall into modes of different speed, results.md)")
+print(head + '   ratio: ' + ', '.join(names[:-1]))
 for key in sorted(boots):
     row = boots[key]
     if any(n not in row for n in names):
@@ -74,7 +85,8 @@ for key in sorted(boots):
     cells = ''.join(f"{statistics.median(row[n]):>8.0f} [{min(row[n])}-{max(row[n])}]".rjust(22)
                     for n in names)
     rm, rb = statistics.median(row[ref]), min(row[ref])
-    ratios = ', '.join(f'{statistics.median(row[n]) / rm:.2f} / {min(row[n]) / rb:.2f}'
+    ratios = ', '.join(f'{statistics.median(row[n]) / rm:.2f} / {min(row[n]) / rb:.2f} / '
+                       f'{statistics.median(a / b for a, b in zip(row[n], row[ref])):.2f}'
                        for n in names[:-1])
     print(f'{key[0]:<22}{key[1]:>6}{key[2] or "":>9}{cells}   {ratios}')
 EOF

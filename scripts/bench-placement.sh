@@ -78,14 +78,15 @@ for line in open(os.environ['LINES']).read().splitlines():
     if len(parts) < 3 or parts[1] != 'bench:':
         continue
     f = dict(re.findall(r'(\w+)=(\S+)', line))
-    key = (parts[2], int(f['pages']))
+    key = (parts[2], int(f['pages']), int(f.get('children', -1)))
     variant, pad = parts[0].split('-p')
     med.setdefault(key, {}).setdefault((variant, pad), []).append(int(f['median_ns']))
 print("ns per call, median of the boots' medians, per placement (pad in 64-byte lines);")
-print("ratio: ANON_SPACE=y over =n at the same pad; off spread: each pad's =n over pad "
-      + pads[0] + "'s")
-print(f"{'case':<22}{'pages':>6}  " + ''.join(f"{'on/off p' + p:>16}" for p in pads)
-      + f"  {'ratio per pad':<{6 * len(pads)}}  {'median':>6}  off spread")
+print("ratio: ANON_SPACE=y over =n at the same pad; paired: the median of each round's")
+print("on/off ratio (two boots next to each other), per pad; off spread: each pad's =n")
+print("over pad " + pads[0] + "'s")
+print(f"{'case':<22}{'pages':>6}{'children':>9}  " + ''.join(f"{'on/off p' + p:>16}" for p in pads)
+      + f"  {'ratio per pad':<{6 * len(pads)}}  {'median':>6}  {'paired':<{6 * len(pads)}}  off spread")
 out = []
 for key in sorted(med):
     row = med[key]
@@ -93,12 +94,17 @@ for key in sorted(med):
         continue
     m = {vp: statistics.median(b) for vp, b in row.items()}
     ratios = [m[('on', p)] / m[('off', p)] for p in pads]
+    paired = [statistics.median(a / b for a, b in zip(row[('on', p)], row[('off', p)]))
+              for p in pads]
     spread = [m[('off', p)] / m[('off', pads[0])] for p in pads[1:]]
     r = statistics.median(ratios)
     cells = ''.join(f"{m[('on', p)]:>7.0f}/{m[('off', p)]:<7.0f}".rjust(16) for p in pads)
-    print(f"{key[0]:<22}{key[1]:>6}  {cells}  "
+    kids = key[2] if key[2] >= 0 else ''
+    print(f"{key[0]:<22}{key[1]:>6}{kids:>9}  {cells}  "
           + ' '.join(f'{x:.2f}' for x in ratios).ljust(6 * len(pads))
-          + f"  {r:>6.2f}  " + ' '.join(f'{x:.2f}' for x in spread))
-    out.append(f'ratio {key[0]}:pages={key[1]}:placements {r:.2f}')
+          + f"  {r:>6.2f}  " + ' '.join(f'{x:.2f}' for x in paired).ljust(6 * len(pads))
+          + "  " + ' '.join(f'{x:.2f}' for x in spread))
+    name = f'{key[0]}:pages={key[1]}' + (f':children={key[2]}' if key[2] >= 0 else '')
+    out.append(f'ratio {name}:placements {r:.2f}')
 print('\n'.join(out))
 EOF

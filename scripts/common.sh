@@ -288,13 +288,17 @@ bench_pin() {
 # into the mremap_bench cases that match GLOB ("mremap_bench" for all),
 # ROUNDS timed rounds each, pinned to host CPU CPU (bench_pin), console to
 # LOG; print the suite's "bench:" and "vmas:" lines, or die naming LOG.
+# Every NAME=VALUE of the array BENCH_PARAMS (a caller's, empty unless
+# set) becomes the suite's module parameter mremap_bench_kunit.NAME=VALUE.
 # The one boot of the timing suite that the bench scripts share.
+BENCH_PARAMS=()
 bench_suite_boot() {
 	local kernel=$1 log=$2 cpu=$3 glob=$4 rounds=$5
 	[ -x "$kernel" ] || die "no UML kernel at $kernel"
 	(
 		bench_pin "$cpu"
-		kunit_boot_args "$glob" 1G "mremap_bench_kunit.bench_rounds=$rounds"
+		kunit_boot_args "$glob" 1G "mremap_bench_kunit.bench_rounds=$rounds" \
+			"${BENCH_PARAMS[@]/#/mremap_bench_kunit.}"
 		"$kernel" "${KUNIT_BOOT_ARGS[@]}" </dev/null >"$log" 2>&1 || true
 	)
 	# The suite's own result line (a suite of one case prints no
