@@ -1194,6 +1194,40 @@ static void test_switch_anon_vma_tree(struct kunit *test)
 #endif
 }
 
+/*
+ * mm_take_all_locks() (an mmu notifier's first registration on an mm)
+ * keeps out every rmap walk that could reach the mm's page tables: with
+ * ANON_SPACE_RMAP the walks of its purely anonymous VMAs' folios go
+ * through its node's tree, under that tree's i_mmap_rwsem, which it must
+ * hold too, as it holds a file's; mm_drop_all_locks() lets it go.
+ */
+static void test_take_all_locks_space(struct kunit *test)
+{
+#if BUILTIN_TEST && IS_ENABLED(CONFIG_ANON_SPACE_RMAP)
+	struct mm_struct *mm = attach(test);
+	unsigned long x = free_area(test, 8);
+	struct address_space *mapping;
+
+	map_at(test, x, 4);
+	fault(test, x, 4);
+	KUNIT_ASSERT_NOT_NULL(test, mm->anon_node);
+	mapping = &mm->anon_node->mapping;
+	mmap_write_lock(mm);
+	KUNIT_ASSERT_EQ(test, mm_take_all_locks(mm), 0);
+	KUNIT_EXPECT_TRUE(test, rwsem_is_locked(&mapping->i_mmap_rwsem));
+	KUNIT_EXPECT_TRUE(test, test_bit(AS_MM_ALL_LOCKS, &mapping->flags));
+	mm_drop_all_locks(mm);
+	KUNIT_EXPECT_FALSE(test, rwsem_is_locked(&mapping->i_mmap_rwsem));
+	KUNIT_EXPECT_FALSE(test, test_bit(AS_MM_ALL_LOCKS, &mapping->flags));
+	mmap_write_unlock(mm);
+	/* A walk can run again: the pages are found, once each. */
+	if (HAVE_VERIFY)
+		KUNIT_EXPECT_EQ(test, verify(test, mm).mappings, 4UL);
+#else
+	kunit_skip(test, "needs the suite built in and ANON_SPACE_RMAP");
+#endif
+}
+
 static struct kunit_case anon_space_rmap_test_cases[] = {
 	KUNIT_CASE(test_rmap_private_pages),
 	KUNIT_CASE(test_rmap_fork_shared),
@@ -1214,6 +1248,7 @@ static struct kunit_case anon_space_rmap_test_cases[] = {
 	KUNIT_CASE(test_switch_migrate),
 	KUNIT_CASE(test_switch_referenced),
 	KUNIT_CASE(test_switch_anon_vma_tree),
+	KUNIT_CASE(test_take_all_locks_space),
 	{}
 };
 
