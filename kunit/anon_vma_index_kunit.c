@@ -819,10 +819,14 @@ static void test_stack_unmovable_tries_once(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, anon_space_rekey_refusals() - refused, 1UL);
 	KUNIT_EXPECT_EQ(test, vma_at(mms[1], s).pgoff, ps - 4);
 	KUNIT_EXPECT_EQ(test, users(mm, ps - 4), 2UL);
-	/* The first growth's room below (4 indexes, the VMA's size): one left. */
-	KUNIT_EXPECT_EQ(test, mms[1]->anon_node->nr_below, 1UL);
-	KUNIT_EXPECT_EQ(test, users(mm, ps - 5), 2UL);
-	KUNIT_EXPECT_EQ(test, users(mm, ps - 6), 1UL);
+	/*
+	 * The first growth's room below: 32 indexes, more than the VMA has,
+	 * the lower ones free before (the parent grew by 8); 29 left.
+	 */
+	KUNIT_EXPECT_EQ(test, mms[1]->anon_node->nr_below, 29UL);
+	KUNIT_EXPECT_EQ(test, users(mm, ps - 8), 2UL);
+	KUNIT_EXPECT_EQ(test, users(mm, ps - 9), 1UL);
+	KUNIT_EXPECT_EQ(test, users(mm, ps - 33), 1UL);
 	check(test, mms, 2);
 
 	/* The child's pages made its own: the hint stays until a move. */
@@ -833,7 +837,7 @@ static void test_stack_unmovable_tries_once(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, anon_space_rekey_refusals() - refused, 1UL);
 	KUNIT_EXPECT_EQ(test, vma_at(mms[1], s).pgoff, ps - 5);
 	KUNIT_EXPECT_EQ(test, users(mm, ps - 5), 2UL);
-	KUNIT_EXPECT_EQ(test, mms[1]->anon_node->nr_below, 0UL);
+	KUNIT_EXPECT_EQ(test, mms[1]->anon_node->nr_below, 28UL);
 	check(test, mms, 2);
 #else
 	kunit_skip(test, "expand_downwards() not exported");
@@ -1064,11 +1068,12 @@ static void test_stack_growth_tree_order(struct kunit *test)
 
 /*
  * A stack that grows over its relatives' indexes covers a room below the
- * growth with it (as many indexes as the VMA has, up to 32), tested with
- * it: the next growths take the room's indexes, no cover (the overlap
- * count stays) and no test.  A sibling's test of relatives counts the
- * room as a relative's, so the sibling shares too.  An unmap of the
- * stack's lower part gives the room back, and so does the mm's exit.
+ * growth with it (32 indexes, whatever the VMA's size), tested with it:
+ * the next growths take the room's indexes, no cover (the overlap count
+ * stays) and no test, until the room is used up; the growth after that
+ * covers the next room.  A sibling's test of relatives counts the room as
+ * a relative's, so the sibling shares too.  An unmap of the stack's lower
+ * part gives the room back, and so does the mm's exit.
  */
 static void test_stack_room_below(struct kunit *test)
 {
@@ -1088,12 +1093,12 @@ static void test_stack_room_below(struct kunit *test)
 	a = mms[1]->anon_node;
 	KUNIT_ASSERT_EQ(test, grow_down(mm, s, s - NPAGES(64)), 0);
 
-	/* One page over the parent's growth, and a room of 8 below it. */
+	/* One page over the parent's growth, and a room of 32 below it. */
 	KUNIT_ASSERT_EQ(test, grow_down(mms[1], s, s - NPAGES(1)), 0);
-	KUNIT_EXPECT_EQ(test, a->below, ps - 9);
-	KUNIT_EXPECT_EQ(test, a->nr_below, 8UL);
-	expect_range_users(test, mm, ps - 9, 9, 2, "growth and room");
-	KUNIT_EXPECT_EQ(test, users(mm, ps - 10), 1UL);
+	KUNIT_EXPECT_EQ(test, a->below, ps - 33);
+	KUNIT_EXPECT_EQ(test, a->nr_below, 32UL);
+	expect_range_users(test, mm, ps - 33, 33, 2, "growth and room");
+	KUNIT_EXPECT_EQ(test, users(mm, ps - 34), 1UL);
 	check(test, mms, 3);
 
 	/* Seven pages more out of the room: no cover. */
@@ -1104,8 +1109,8 @@ static void test_stack_room_below(struct kunit *test)
 	anon_index_stats(&mm->anon_space->index, &st);
 	KUNIT_EXPECT_EQ(test, st.nr_overlap, overlap);
 	KUNIT_EXPECT_EQ(test, vma_at(mms[1], s).pgoff, ps - 8);
-	KUNIT_EXPECT_EQ(test, a->nr_below, 1UL);
-	expect_range_users(test, mm, ps - 9, 9, 2, "growth and room");
+	KUNIT_EXPECT_EQ(test, a->nr_below, 25UL);
+	expect_range_users(test, mm, ps - 33, 33, 2, "growth and room");
 	check(test, mms, 3);
 
 	/* A sibling grows there: the room is a relative's, it shares. */
@@ -1115,6 +1120,7 @@ static void test_stack_room_below(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, users(mm, ps - 2), 3UL);
 	/* The parent's growth, both rooms (the sibling made its own). */
 	KUNIT_EXPECT_EQ(test, users(mm, ps - 9), 3UL);
+	KUNIT_EXPECT_EQ(test, users(mm, ps - 33), 3UL);
 	check(test, mms, 3);
 
 	/* The growth unmapped: the room goes back. */
@@ -1125,14 +1131,36 @@ static void test_stack_room_below(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, users(mm, ps - 9), 2UL);
 	check(test, mms, 3);
 
-	/* Grown again, room made again; the exit gives it back. */
+	/* Grown again, room made again and used up: no cover till then. */
 	KUNIT_ASSERT_EQ(test, grow_down(mms[1], s, s - NPAGES(1)), 0);
-	KUNIT_EXPECT_EQ(test, a->nr_below, 8UL);
+	KUNIT_EXPECT_EQ(test, a->nr_below, 32UL);
 	KUNIT_EXPECT_EQ(test, users(mm, ps - 9), 3UL);
+	anon_index_stats(&mm->anon_space->index, &st);
+	overlap = st.nr_overlap;
+	for (k = 2; k <= 33; k++)
+		KUNIT_ASSERT_EQ(test, grow_down(mms[1], s, s - NPAGES(k)), 0);
+	anon_index_stats(&mm->anon_space->index, &st);
+	KUNIT_EXPECT_EQ(test, st.nr_overlap, overlap);
+	KUNIT_EXPECT_EQ(test, a->nr_below, 0UL);
+	KUNIT_EXPECT_NULL(test, a->below_root);
+	/* The parent's growth, this one's, the sibling's growth and room. */
+	expect_range_users(test, mm, ps - 33, 33, 3, "growths");
+	check(test, mms, 3);
+
+	/* The next growth covers the next room, over free indexes too. */
+	KUNIT_ASSERT_EQ(test, grow_down(mms[1], s, s - NPAGES(34)), 0);
+	KUNIT_EXPECT_EQ(test, a->below, ps - 66);
+	KUNIT_EXPECT_EQ(test, a->nr_below, 32UL);
+	expect_range_users(test, mm, ps - 64, 30, 2, "growth and room");
+	KUNIT_EXPECT_EQ(test, users(mm, ps - 66), 1UL);
+	check(test, mms, 3);
+
+	/* The exit gives the stack's indexes and its room back. */
 	kunit_release_action(test, mmput_action, mms[1]);
 	mms[1] = mms[2];
 	check(test, mms, 2);
 	KUNIT_EXPECT_EQ(test, users(mm, ps - 9), 2UL);
+	KUNIT_EXPECT_EQ(test, users(mm, ps - 40), 1UL);
 #else
 	kunit_skip(test, "expand_downwards() not exported");
 #endif
