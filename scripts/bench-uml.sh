@@ -26,7 +26,9 @@
 # feature's median over mainline's (times, so above 1 is slower; VMA counts);
 # for the mremap_bench timings also "ratio OPERATION:pages=N:best_boot VALUE",
 # the lowest boot median over the lowest, which the boots' two modes move
-# less than the medians.
+# less than the medians, and "ratio OPERATION:pages=N:paired VALUE", the
+# median of each round's ratio (the on and off boots next to each other),
+# as make bench-compare and bench-placement print it.
 # The figures also go to build/bench-uml.json (or --json FILE).
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
@@ -169,8 +171,9 @@ ratios, out = [], []
 nboots = len(next(iter(on.values())))
 print(f'UML kernels from bench/kunitconfig, {nboots} boots each, interleaved: ns per call,')
 print("median of the boots' medians [lowest-highest boot median]; best-boot ratio: lowest")
-print("boot median over lowest (a boot runs in one of two modes, ~1.8x apart, either kernel)")
-print(f"{'operation':<22}{'pages':>6}  {'ANON_SPACE=y':>20}  {'ANON_SPACE=n':>20}  {'median ratio':>12}  {'best-boot ratio':>15}")
+print("boot median over lowest (a boot runs in one of two modes, ~1.8x apart, either kernel);")
+print("paired: the median of each round's ratio, the two boots next to each other")
+print(f"{'operation':<22}{'pages':>6}  {'ANON_SPACE=y':>20}  {'ANON_SPACE=n':>20}  {'median ratio':>12}  {'best-boot ratio':>15}  {'paired':>6}")
 # each operation's rows together, mremap first, an operation's forked-family rows after it
 order = ['mremap_move', 'mremap_move_forked', 'mmap_munmap', 'mmap_munmap_forked',
          'mmap_munmap_child', 'mmap_munmap_realloced', 'page_fault', 'brk', 'brk_forked',
@@ -181,13 +184,15 @@ for key in sorted(on, key=lambda k: (order.index(k[0]) if k[0] in order else len
     m1, n1, lo1, hi1, b1 = summary(on[key])
     m0, n0, lo0, hi0, b0 = summary(off[key])
     r = ratio(m1, m0)
+    paired = statistics.median(ratio(a, b) for a, b in zip(b1, b0))
     print(f"{key[0]:<22}{key[1]:>6}  {m1:>7.0f} [{lo1:.0f}-{hi1:.0f}]".ljust(42)
           + f"  {m0:>7.0f} [{lo0:.0f}-{hi0:.0f}]".ljust(22) + f"  {r:>12.2f}"
-          + f"  {ratio(lo1, lo0):>15.2f}")
+          + f"  {ratio(lo1, lo0):>15.2f}  {paired:>6.2f}")
     ratios.append((f"{key[0]}:pages={key[1]}", r))
     ratios.append((f"{key[0]}:pages={key[1]}:best_boot", ratio(lo1, lo0)))
+    ratios.append((f"{key[0]}:pages={key[1]}:paired", paired))
     out.append({'op': key[0], 'pages': key[1], 'on_median_ns': m1, 'on_min_ns': n1,
-                'best_boot_ratio': ratio(lo1, lo0),
+                'best_boot_ratio': ratio(lo1, lo0), 'paired_ratio': paired,
                 'on_boot_medians': b1, 'off_median_ns': m0, 'off_min_ns': n0,
                 'off_boot_medians': b0})
 if won:
