@@ -146,11 +146,13 @@ def parse(text):
         op = line.split()[1]
         if line.startswith('vmas:'):
             vmas[op] = int(f['count'])
-        elif 'children' in f:
+        elif 'visited' in f:
             walks.setdefault((op, int(f['children'])), []).append(
                 (int(f['median_ns']), int(f['min_ns']), int(f['visited']), int(f['mapped'])))
         else:
-            rows.setdefault((op, int(f['pages'])), []).append(
+            # Timings of a family (munmap_children, stack_children) name
+            # their children too: a row each.
+            rows.setdefault((op, int(f['pages']), int(f.get('children', 0))), []).append(
                 (int(f['median_ns']), int(f['min_ns'])))
     return rows, walks, vmas
 
@@ -173,25 +175,27 @@ print(f'UML kernels from bench/kunitconfig, {nboots} boots each, interleaved: ns
 print("median of the boots' medians [lowest-highest boot median]; best-boot ratio: lowest")
 print("boot median over lowest (a boot runs in one of two modes, ~1.8x apart, either kernel);")
 print("paired: the median of each round's ratio, the two boots next to each other")
-print(f"{'operation':<22}{'pages':>6}  {'ANON_SPACE=y':>20}  {'ANON_SPACE=n':>20}  {'median ratio':>12}  {'best-boot ratio':>15}  {'paired':>6}")
+print(f"{'operation':<22}{'pages':>6}{'children':>9}  {'ANON_SPACE=y':>20}  {'ANON_SPACE=n':>20}  {'median ratio':>12}  {'best-boot ratio':>15}  {'paired':>6}")
 # each operation's rows together, mremap first, an operation's forked-family rows after it
 order = ['mremap_move', 'mremap_move_forked', 'mmap_munmap', 'mmap_munmap_forked',
          'mmap_munmap_child', 'mmap_munmap_realloced', 'page_fault', 'brk', 'brk_forked',
          'brk_grow', 'brk_grow_forked', 'brk_shrink', 'brk_shrink_forked',
-         'fork', 'fork_exit']
+         'fork', 'fork_exit', 'munmap_children', 'stack_children']
 for key in sorted(on, key=lambda k: (order.index(k[0]) if k[0] in order else len(order),
-                                     k[0], k[1])):
+                                     k[0], k[1], k[2])):
     m1, n1, lo1, hi1, b1 = summary(on[key])
     m0, n0, lo0, hi0, b0 = summary(off[key])
     r = ratio(m1, m0)
     paired = statistics.median(ratio(a, b) for a, b in zip(b1, b0))
-    print(f"{key[0]:<22}{key[1]:>6}  {m1:>7.0f} [{lo1:.0f}-{hi1:.0f}]".ljust(42)
+    name = f"{key[0]}:pages={key[1]}" + (f":children={key[2]}" if key[2] else "")
+    print(f"{key[0]:<22}{key[1]:>6}{key[2] or '':>9}  {m1:>7.0f} [{lo1:.0f}-{hi1:.0f}]".ljust(51)
           + f"  {m0:>7.0f} [{lo0:.0f}-{hi0:.0f}]".ljust(22) + f"  {r:>12.2f}"
           + f"  {ratio(lo1, lo0):>15.2f}  {paired:>6.2f}")
-    ratios.append((f"{key[0]}:pages={key[1]}", r))
-    ratios.append((f"{key[0]}:pages={key[1]}:best_boot", ratio(lo1, lo0)))
-    ratios.append((f"{key[0]}:pages={key[1]}:paired", paired))
-    out.append({'op': key[0], 'pages': key[1], 'on_median_ns': m1, 'on_min_ns': n1,
+    ratios.append((name, r))
+    ratios.append((f"{name}:best_boot", ratio(lo1, lo0)))
+    ratios.append((f"{name}:paired", paired))
+    out.append({'op': key[0], 'pages': key[1], 'children': key[2],
+                'on_median_ns': m1, 'on_min_ns': n1,
                 'best_boot_ratio': ratio(lo1, lo0), 'paired_ratio': paired,
                 'on_boot_medians': b1, 'off_median_ns': m0, 'off_min_ns': n0,
                 'off_boot_medians': b0})
