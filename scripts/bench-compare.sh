@@ -16,7 +16,7 @@ set -euo pipefail
 . "$(dirname "$0")/common.sh"
 usage() {
 	echo "usage: ${0##*/} [--glob GLOB] [--boots N] [--rounds N] [--cpu N|none] [--param NAME=VALUE]... NAME=KERNEL NAME=KERNEL..."
-	echo "  --glob GLOB  mremap_bench cases (kunit.filter_glob; default mremap_bench.bench_[bfmp]*:"
+	echo "  --glob GLOB  mremap_bench cases (kunit.filter_glob; default $BENCH_TIMING_GLOB:"
 	echo "               every timing case but the reverse-map walks)"
 	echo "  --boots N    boots per kernel, interleaved (default 11)"
 	echo "  --rounds N   timed rounds per case (default 201)"
@@ -25,7 +25,7 @@ usage() {
 	echo "               (mremap_bench_kunit.NAME, e.g. stack_pages=36); repeatable"
 	echo "  e.g. ${0##*/} before=build/kernels/before after=build/linux/.kunit-bench-on/linux off=build/linux/.kunit-bench-off/linux"
 }
-glob='mremap_bench.bench_[bfmp]*'
+glob=$BENCH_TIMING_GLOB
 boots=11
 rounds=201
 cpu=1

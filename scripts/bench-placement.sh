@@ -21,13 +21,13 @@ usage() {
 	echo "  --pads LIST  text shifts in 64-byte lines, one kernel pair each (default \"0 13 29\")"
 	echo "  --boots N    boots per kernel, interleaved (default 11)"
 	echo "  --rounds N   timed rounds per case (default 201)"
-	echo "  --glob GLOB  mremap_bench cases (default mremap_bench.bench_[bfmp]*: all but the walks)"
+	echo "  --glob GLOB  mremap_bench cases (default $BENCH_TIMING_GLOB: all but the walks)"
 	echo "  --cpu N|none host CPU every boot runs on (default 1)"
 }
 pads="0 13 29"
 boots=11
 rounds=201
-glob='mremap_bench.bench_[bfmp]*'
+glob=$BENCH_TIMING_GLOB
 cpu=1
 while [ $# -gt 0 ]; do
 	case "$1" in
