@@ -1081,7 +1081,6 @@ static void test_stack_room_below(struct kunit *test)
 	struct mm_struct *mm = attach(test), *mms[3] = { mm };
 	unsigned long base = free_area(test, 1024), s = base + NPAGES(512);
 	struct anon_space_node *a;
-	struct anon_index_stats st;
 	unsigned long ps, overlap;
 	int k;
 
@@ -1102,12 +1101,10 @@ static void test_stack_room_below(struct kunit *test)
 	check(test, mms, 3);
 
 	/* Seven pages more out of the room: no cover. */
-	anon_index_stats(&mm->anon_space->index, &st);
-	overlap = st.nr_overlap;
+	overlap = overlaps(mm);
 	for (k = 2; k <= 8; k++)
 		KUNIT_ASSERT_EQ(test, grow_down(mms[1], s, s - NPAGES(k)), 0);
-	anon_index_stats(&mm->anon_space->index, &st);
-	KUNIT_EXPECT_EQ(test, st.nr_overlap, overlap);
+	KUNIT_EXPECT_EQ(test, overlaps(mm), overlap);
 	KUNIT_EXPECT_EQ(test, vma_at(mms[1], s).pgoff, ps - 8);
 	KUNIT_EXPECT_EQ(test, a->nr_below, 25UL);
 	expect_range_users(test, mm, ps - 33, 33, 2, "growth and room");
@@ -1135,12 +1132,10 @@ static void test_stack_room_below(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, grow_down(mms[1], s, s - NPAGES(1)), 0);
 	KUNIT_EXPECT_EQ(test, a->nr_below, 32UL);
 	KUNIT_EXPECT_EQ(test, users(mm, ps - 9), 3UL);
-	anon_index_stats(&mm->anon_space->index, &st);
-	overlap = st.nr_overlap;
+	overlap = overlaps(mm);
 	for (k = 2; k <= 33; k++)
 		KUNIT_ASSERT_EQ(test, grow_down(mms[1], s, s - NPAGES(k)), 0);
-	anon_index_stats(&mm->anon_space->index, &st);
-	KUNIT_EXPECT_EQ(test, st.nr_overlap, overlap);
+	KUNIT_EXPECT_EQ(test, overlaps(mm), overlap);
 	KUNIT_EXPECT_EQ(test, a->nr_below, 0UL);
 	KUNIT_EXPECT_NULL(test, a->below_root);
 	/* The parent's growth, this one's, the sibling's growth and room. */

@@ -283,16 +283,16 @@ bench_pin() {
 		die "taskset -p -c $1 failed"
 }
 
-# bench_suite_boot KERNEL LOG CPU GLOB ROUNDS: boot the UML kernel KERNEL
-# (one built from bench/kunitconfig, or any with CONFIG_MREMAP_KUNIT_BENCH)
-# into the mremap_bench cases that match GLOB ("mremap_bench" for all),
-# ROUNDS timed rounds each, pinned to host CPU CPU (bench_pin), console to
-# LOG; print the suite's "bench:" and "vmas:" lines, or die naming LOG.
 # The mremap_bench cases the comparisons time by default: every timing
 # case (brk, fork, faults, mmap, mremap, the families' munmap and stack
 # growth) but the reverse-map walks (bench_rmap_*).
 BENCH_TIMING_GLOB='mremap_bench.bench_[bfmps]*'
 
+# bench_suite_boot KERNEL LOG CPU GLOB ROUNDS: boot the UML kernel KERNEL
+# (one built from bench/kunitconfig, or any with CONFIG_MREMAP_KUNIT_BENCH)
+# into the mremap_bench cases that match GLOB ("mremap_bench" for all),
+# ROUNDS timed rounds each, pinned to host CPU CPU (bench_pin), console to
+# LOG; print the suite's "bench:" and "vmas:" lines, or die naming LOG.
 # Every NAME=VALUE of the array BENCH_PARAMS (a caller's, empty unless
 # set) becomes the suite's module parameter mremap_bench_kunit.NAME=VALUE.
 # The one boot of the timing suite that the bench scripts share.
