@@ -122,7 +122,10 @@ bench-compare: ## mremap_bench cases on KERNELS="name=binary ..." (kept bench ke
 bench-placement: ## mremap_bench on the two bench kernels built at PADS="0 13 29" text shifts (CONFIG_BENCH_TEXT_PAD), BOOTS=11 interleaved, GLOB=: ratios per placement and their median (also the end of make bench)
 	@$(S)/bench-placement.sh $(if $(PADS),--pads '$(PADS)') $(if $(BOOTS),--boots $(BOOTS)) $(if $(GLOB),--glob '$(GLOB)')
 
-check: ## every test: checkpatch, kernel-doc, UML suites, KASAN, Valgrind, tools/testing/vma, programs on UML, mm selftests and sysdiff against the baseline, GDB
+bench-check: ## make bench's suite and reports on the debug kernel (every mremap_bench case, 3 short rounds, twice): the cases pass, every case reaches the ratio lines; in make check
+	@$(S)/bench-check.sh
+
+check: ## every test: checkpatch, kernel-doc, UML suites, KASAN, Valgrind, tools/testing/vma, programs on UML, make bench's pipeline, mm selftests and sysdiff against the baseline, GDB
 	@$(S)/check.sh
 
 check-smp: ## SMP x86_64 under QEMU (TCG): build smp-config (THP, per-VMA locks, lockdep, the verifier), run SUITE=glob on SMP=2 CPUs (KERNEL_ARGS=...); not in make check

@@ -59,18 +59,19 @@ mkdir -p "$BUILD"
 echo "date: $(date '+%Y-%m-%d %H:%M:%S %Z'); cases: $glob; boots: $boots per kernel, interleaved, on CPU $cpu; rounds: $rounds${BENCH_PARAMS[*]:+; parameters: ${BENCH_PARAMS[*]}}"
 lines=$BUILD/bench-compare.lines
 bench_interleave "$lines" "$boots" "$cpu" "$glob" "$rounds" "$BUILD/bench-compare" "$@"
-NAMES="${names[*]}" LINES="$lines" python3 - <<'EOF'
-import os, re, statistics
+NAMES="${names[*]}" LINES="$lines" PYTHONPATH="$PROJECT/scripts" python3 - <<'EOF'
+import os, statistics
+
+from bench_lines import children_cell, fields, paired, timing_key
 
 names = os.environ['NAMES'].split()
 boots = {}
 for line in open(os.environ['LINES']).read().splitlines():
-    f = dict(re.findall(r'(\w+)=(\S+)', line))
     parts = line.split()
     if len(parts) < 3 or parts[1] != 'bench:':
         continue
-    key = (parts[2], int(f['pages']), int(f.get('children', 0)))
-    boots.setdefault(key, {}).setdefault(parts[0], []).append(int(f['median_ns']))
+    key = timing_key(parts[2], fields(line))
+    boots.setdefault(key, {}).setdefault(parts[0], []).append(int(fields(line)['median_ns']))
 ref = names[-1]
 head = f"{'case':<22}{'pages':>6}{'children':>9}" + ''.join(f'{n:>22}' for n in names)
 print("ns per call: median of the boots' medians [lowest-highest boot median]")
@@ -86,7 +87,7 @@ for key in sorted(boots):
                     for n in names)
     rm, rb = statistics.median(row[ref]), min(row[ref])
     ratios = ', '.join(f'{statistics.median(row[n]) / rm:.2f} / {min(row[n]) / rb:.2f} / '
-                       f'{statistics.median(a / b for a, b in zip(row[n], row[ref])):.2f}'
+                       f'{paired(row[n], row[ref]):.2f}'
                        for n in names[:-1])
-    print(f'{key[0]:<22}{key[1]:>6}{key[2] or "":>9}{cells}   {ratios}')
+    print(f'{key[0]:<22}{key[1]:>6}{children_cell(key):>9}{cells}   {ratios}')
 EOF

@@ -68,8 +68,10 @@ for p in $pads; do
 	done
 done
 bench_interleave "$lines" "$boots" "$cpu" "$glob" "$rounds" "$BUILD/bench-placement" "${pairs[@]}"
-PADS="$pads" LINES="$lines" python3 - <<'EOF'
-import os, re, statistics
+PADS="$pads" LINES="$lines" PYTHONPATH="$PROJECT/scripts" python3 - <<'EOF'
+import os, statistics
+
+from bench_lines import case_name, children_cell, fields, paired, timing_key
 
 pads = os.environ['PADS'].split()
 med = {}
@@ -77,8 +79,8 @@ for line in open(os.environ['LINES']).read().splitlines():
     parts = line.split()
     if len(parts) < 3 or parts[1] != 'bench:':
         continue
-    f = dict(re.findall(r'(\w+)=(\S+)', line))
-    key = (parts[2], int(f['pages']), int(f.get('children', -1)))
+    f = fields(line)
+    key = timing_key(parts[2], f)
     variant, pad = parts[0].split('-p')
     med.setdefault(key, {}).setdefault((variant, pad), []).append(int(f['median_ns']))
 print("ns per call, median of the boots' medians, per placement (pad in 64-byte lines);")
@@ -94,17 +96,14 @@ for key in sorted(med):
         continue
     m = {vp: statistics.median(b) for vp, b in row.items()}
     ratios = [m[('on', p)] / m[('off', p)] for p in pads]
-    paired = [statistics.median(a / b for a, b in zip(row[('on', p)], row[('off', p)]))
-              for p in pads]
+    pr = [paired(row[('on', p)], row[('off', p)]) for p in pads]
     spread = [m[('off', p)] / m[('off', pads[0])] for p in pads[1:]]
     r = statistics.median(ratios)
     cells = ''.join(f"{m[('on', p)]:>7.0f}/{m[('off', p)]:<7.0f}".rjust(16) for p in pads)
-    kids = key[2] if key[2] >= 0 else ''
-    print(f"{key[0]:<22}{key[1]:>6}{kids:>9}  {cells}  "
+    print(f"{key[0]:<22}{key[1]:>6}{children_cell(key):>9}  {cells}  "
           + ' '.join(f'{x:.2f}' for x in ratios).ljust(6 * len(pads))
-          + f"  {r:>6.2f}  " + ' '.join(f'{x:.2f}' for x in paired).ljust(6 * len(pads))
+          + f"  {r:>6.2f}  " + ' '.join(f'{x:.2f}' for x in pr).ljust(6 * len(pads))
           + "  " + ' '.join(f'{x:.2f}' for x in spread))
-    name = f'{key[0]}:pages={key[1]}' + (f':children={key[2]}' if key[2] >= 0 else '')
-    out.append(f'ratio {name}:placements {r:.2f}')
+    out.append(f'ratio {case_name(key)}:placements {r:.2f}')
 print('\n'.join(out))
 EOF

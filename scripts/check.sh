@@ -4,7 +4,7 @@
 # "check: N passed, N failed" (steps). Exit status: 0 only if all passed.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
-usage() { echo "usage: ${0##*/}   (deps, prepare, checkpatch, kernel-doc, UML suites, KASAN, Valgrind host and UML, tools/testing/vma, programs on UML, mm selftests and random syscalls against the baseline kernel, GDB)"; }
+usage() { echo "usage: ${0##*/}   (deps, prepare, checkpatch, kernel-doc, UML suites, KASAN, Valgrind host and UML, tools/testing/vma, programs on UML, make bench's pipeline, mm selftests and random syscalls against the baseline kernel, GDB)"; }
 case "${1:-}" in -h|--help) usage; exit 0 ;; "") ;; *) usage >&2; exit 2 ;; esac
 S=$PROJECT/scripts
 results=()
@@ -71,6 +71,8 @@ if [ "$uml_ok" = 1 ]; then
 		"$S/uml-pressure.sh" || true
 	step "stress-ng's vm, mmap, mremap, brk and fork stressors, every walk checked" \
 		"$S/uml-pressure.sh" --stress || true
+	step "make bench's suite and reports on the debug kernel (a few rounds)" \
+		"$S/bench-check.sh" || true
 	step "random mm system calls give the same results as on the baseline kernel" \
 		"$S/uml-sysdiff.sh" --seeds 4 --calls 800 || true
 	step "the kernel's mm selftests: no regression against the kernel without the series" \
@@ -82,6 +84,8 @@ else
 	skip "swap under memory pressure, rmap walks through the space (hostfs, ubd)" \
 		"the UML build or run failed"
 	skip "stress-ng's vm, mmap, mremap, brk and fork stressors, every walk checked" \
+		"the UML build or run failed"
+	skip "make bench's suite and reports on the debug kernel (a few rounds)" \
 		"the UML build or run failed"
 	skip "random mm system calls give the same results as on the baseline kernel" \
 		"the UML build or run failed"

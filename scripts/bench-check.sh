@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# make bench's pipeline as a test, on the patched debug kernel (uml-config
+# builds the mremap_bench suite in): every mremap_bench case booted twice
+# with a few short rounds through bench_suite_boot (every case must pass
+# and the kernel must not warn); bench-uml-report.py on the two boots as
+# if they were make bench's two kernels (every case must come out as its
+# ratio lines); bench-compare.sh of the kernel against itself (a row per
+# timing). A debug kernel's timings mean nothing: this checks that make
+# bench's suite and reports work, not what they measure, so that a new
+# case or a changed line does not first fail in a 30-minute make bench.
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+usage() { echo "usage: ${0##*/}   (builds $UML_BUILD/linux incrementally; output in $BUILD/bench-check/)"; }
+case "${1:-}" in -h|--help) usage; exit 0 ;; "") ;; *) usage >&2; exit 2 ;; esac
+need_tree
+"$PROJECT/scripts/build.sh"
+grep -qx 'CONFIG_MREMAP_KUNIT_BENCH=y' "$UML_BUILD/.config" ||
+	die "$UML_BUILD/.config lacks CONFIG_MREMAP_KUNIT_BENCH=y; add it to uml-config (FULL=1 make build)"
+dir=$BUILD/bench-check
+rm -rf "$dir"
+mkdir -p "$dir"
+# A few short rounds, no warm-up: the cases' work, not their timing.
+BENCH_PARAMS=(bench_batch=4 bench_warm=0)
+rounds=3
+for b in 1 2; do
+	log "boot $b of 2: every mremap_bench case, $rounds rounds"
+	bench_suite_boot "$UML_BUILD/linux" "$dir/boot$b.log" none mremap_bench "$rounds" \
+		>"$dir/figures$b"
+	die_on_kernel_trouble "$dir/boot$b.log" 'KTAP version'
+done
+: >"$dir/none"
+python3 "$PROJECT/scripts/bench-uml-report.py" "$dir/figures1" "$dir/figures2" \
+	"$dir/none" "$dir/none" "$dir/report.json" >"$dir/report" ||
+	die "bench-uml-report.py failed on the suite's figures ($dir/figures1, $dir/figures2)"
+# Every case the suite printed comes out as ratio lines.
+missing=0
+while read -r kind op; do
+	case "$kind" in
+	vmas:) pat="^ratio vmas:$op " ;;
+	*) pat="^ratio $op:" ;;
+	esac
+	grep -q "$pat" "$dir/report" || { echo "no ratio line for $kind $op in $dir/report" >&2; missing=1; }
+done < <(awk '{ print $1, $2 }' "$dir/figures1" | sort -u)
+[ "$missing" = 0 ] || die "bench-uml-report.py left cases out"
+echo "bench-uml-report.py: $(grep -c '^ratio ' "$dir/report") ratio lines for $(awk '{ print $1, $2 }' "$dir/figures1" | sort -u | wc -l) cases"
+# bench-compare of the kernel against itself, one boot each: a row per
+# timing case of its default glob.
+"$PROJECT/scripts/bench-compare.sh" --boots 1 --rounds "$rounds" --cpu none \
+	--param bench_batch=4 --param bench_warm=0 \
+	bench_check1="$UML_BUILD/linux" bench_check2="$UML_BUILD/linux" \
+	>"$dir/compare" || die "bench-compare.sh failed (output: $dir/compare)"
+cases=$(grep -o 'bench: [a-z_]* pages=' "$BUILD/bench-compare-bench_check1.log" | wc -l)
+rows=$(grep -cE '^[a-z_]+ +[0-9]+ .* / .* / ' "$dir/compare" || true)
+[ "$cases" -gt 0 ] && [ "$rows" = "$cases" ] ||
+	die "bench-compare.sh printed $rows rows for $cases timings (output: $dir/compare)"
+echo "bench-compare.sh: $rows rows for $cases timings"
