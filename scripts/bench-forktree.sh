@@ -91,8 +91,10 @@ for ((i = 1; i <= runs; i++)); do
 	out_on+=$(boot on "$i")$'\n'
 	out_off+=$(boot off "$i")$'\n'
 done
-ON="$out_on" OFF="$out_off" JSON="$json" MEM="$mem" python3 - <<'EOF'
+ON="$out_on" OFF="$out_off" JSON="$json" MEM="$mem" PYTHONPATH="$PROJECT/scripts" python3 - <<'EOF'
 import json, os, re, statistics
+
+from bench_lines import paired
 
 def kv(line):
     return dict(re.findall(r'(\w+)=(\S+)', line))
@@ -158,6 +160,11 @@ def ratio(a, b):
         return None
     return a / b if b else (1.0 if a == b else float('nan'))
 
+def paired_runs(key):
+    """the median of each run's on/off (the two boots next to each other)"""
+    runs = sorted(r for r in on if r in off and key in on[r] and key in off[r])
+    return paired([on[r][key] for r in runs], [off[r][key] for r in runs]) if runs else None
+
 trees = []
 for r in list(on.values()) + list(off.values()):
     for k in r:
@@ -179,7 +186,9 @@ print("Fork tree: V=16 VMAs x P=16 pages (or as given), each child copies on wri
 print("NxG = N children with G grandchildren each. fork: total ms of the N forks (per-fork median us);")
 print("cow: go to all parked; exit: release (closes in seeded order) to last wait; rmap bytes: slab delta")
 print("of anon_vma + anon_vma_chain (+ anon_space* caches, when they exist) with every process parked.")
-hdr = (f"{'tree':<8}{'figure':<17}{'on':>11}{'off':>11}{'ratio':>7}  {'on min-max':>19}  {'off min-max':>19}")
+print("paired: the median of each run's on/off (the two boots next to each other: robust to boots")
+print("that fall into modes of different speed, results.md).")
+hdr = (f"{'tree':<8}{'figure':<17}{'on':>11}{'off':>11}{'ratio':>7}{'paired':>8}  {'on min-max':>19}  {'off min-max':>19}")
 print(hdr)
 ratios, out = [], {'runs': nruns, 'on': {}, 'off': {}}
 rows = [('fork_ms', 'fork ms', 1), ('fork_us_median', 'per fork us', 1), ('cow_ms', 'cow ms', 1),
@@ -190,10 +199,12 @@ for t in trees:
     for key, name, p in rows:
         a, b = med(on, (t, key)), med(off, (t, key))
         r = ratio(a, b)
-        print(f"{t:<8}{name:<17}{fmt(a, p):>11}{fmt(b, p):>11}{fmt(r, 2):>7}"
+        print(f"{t:<8}{name:<17}{fmt(a, p):>11}{fmt(b, p):>11}{fmt(r, 2):>7}{fmt(paired_runs((t, key)), 2):>8}"
               f"  {span(on, (t, key), p):>19}  {span(off, (t, key), p):>19}")
     for key, name in (('fork_ms', 'fork'), ('exit_ms', 'exit'), ('rmap_bytes', 'rmap_bytes')):
         ratios.append((f"{name}:children={t}", ratio(med(on, (t, key)), med(off, (t, key)))))
+        if key != 'rmap_bytes':
+            ratios.append((f"{name}:children={t}:paired", paired_runs((t, key))))
 print()
 print("Server: 8 (or as given) workers, each a fresh family (exec), each forking short-lived")
 print("children that touch a few heap pages: fork+exit+wait us per operation (median of the")
@@ -212,10 +223,12 @@ srows = [(('server', 'op_us_median'), 'server', 'op us', 1, 'server_op'),
 for key, part, name, p, rname in srows:
     a, b = med(on, key), med(off, key)
     r = ratio(a, b)
-    print(f"{part:<8}{name:<17}{fmt(a, p):>11}{fmt(b, p):>11}{fmt(r, 2):>7}"
+    print(f"{part:<8}{name:<17}{fmt(a, p):>11}{fmt(b, p):>11}{fmt(r, 2):>7}{fmt(paired_runs(key), 2):>8}"
           f"  {span(on, key, p):>19}  {span(off, key, p):>19}")
     if rname:
         ratios.append((rname, r))
+        if p:
+            ratios.append((f"{rname}:paired", paired_runs(key)))
 absent = sorted(set().union(*[r.get(('absent', 'caches'), set()) for r in
                               list(on.values()) + list(off.values())]))
 caches_on = sorted({r[k] for r in on.values() for k in r if k[1] == 'caches' and k[0] != 'absent'})

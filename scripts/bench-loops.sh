@@ -229,8 +229,11 @@ for ((i = 1; i <= (runs > stress_runs ? runs : stress_runs); i++)); do
 	fi
 	kbuild_unlock
 done
-ARGS="${loop_args[*]}" LON="$loops_on" LOFF="$loops_off" SON="$stress_on" SOFF="$stress_off" JSON="$json" python3 - <<'EOF'
+ARGS="${loop_args[*]}" LON="$loops_on" LOFF="$loops_off" SON="$stress_on" SOFF="$stress_off" JSON="$json" \
+	PYTHONPATH="$PROJECT/scripts" python3 - <<'EOF'
 import json, os, re, statistics
+
+from bench_lines import paired
 
 def parse(text, kind):
     """figures[name] = [(run, value, extra)] of one kernel."""
@@ -250,6 +253,12 @@ def summary(v):
     x = [e[1] for e in v]
     return statistics.median(x), min(x), max(x)
 
+def by_run(a, b):
+    """the figures of the runs both kernels have, in run order: a's, b's"""
+    fa, fb = {r: x for r, x, _ in a}, {r: x for r, x, _ in b}
+    runs = sorted(set(fa) & set(fb))
+    return [fa[r] for r in runs], [fb[r] for r in runs]
+
 def cell(v):
     m, lo, hi = summary(v)
     p = 2 if m < 100 else 1 if m < 10000 else 0
@@ -261,38 +270,46 @@ if lon:
     n = len(next(iter(lon.values())))
     print()
     print(f"uml/loops, mem=1G; {n} boots per kernel, interleaved; us per operation: the median of")
-    print("the boots' figures (each the median of its batches) [lowest-highest boot]; ratio: on/off")
+    print("the boots' figures (each the median of its batches) [lowest-highest boot]; ratio: on/off;")
+    print("paired: the median of each run's on/off (the two boots next to each other)")
     a = dict(w.split('=', 1) for w in os.environ['ARGS'].split())
     print(f"An operation: mmap1 mmap+munmap of {a['mb']} MiB; brk1 brk grow+shrink by a page; page_fault1/2")
     print(f"mmap of {a['pf_mb']} MiB, a write to each page, munmap (anonymous / MAP_PRIVATE of a hostfs file);")
     print("fork fork+exit+wait; mremap_move1/64 one move of 1/64 faulted pages; mremap_grow64 grow 64")
     print("faulted pages to 128 in place and shrink back; *_child: the same in a fork child;")
     print("*_parent: the same while a fork child waits.")
-    print(f"{'loop':<15}{'ANON_SPACE_RMAP=y':>30}{'ANON_SPACE=n':>30}{'ratio':>7}")
+    print(f"{'loop':<15}{'ANON_SPACE_RMAP=y':>30}{'ANON_SPACE=n':>30}{'ratio':>7}{'paired':>8}")
     for name in lon:
         a, b = [(r, v / 1000, e) for r, v, e in lon[name]], [(r, v / 1000, e) for r, v, e in loff.get(name, [])]
         if not b:
             continue
         r = summary(a)[0] / summary(b)[0]
-        print(f"{name:<15}{cell(a):>30}{cell(b):>30}{r:>7.2f}")
+        pr = paired(*by_run(a, b))
+        print(f"{name:<15}{cell(a):>30}{cell(b):>30}{r:>7.2f}{pr:>8.2f}")
         ratios.append((f"loop_{name}", r))
-        out[f"loop_{name}"] = {'unit': 'ns_per_op', 'on': lon[name], 'off': loff[name], 'ratio': r}
+        ratios.append((f"loop_{name}:paired", pr))
+        out[f"loop_{name}"] = {'unit': 'ns_per_op', 'on': lon[name], 'off': loff[name], 'ratio': r,
+                               'paired_ratio': pr}
 son, soff = parse(os.environ['SON'], 'stress'), parse(os.environ['SOFF'], 'stress')
 if son:
     n = len(next(iter(son.values())))
     print()
     print(f"stress-ng, mem=1G; {n} boots per kernel, interleaved; bogo ops/s (real time): the median")
-    print("[lowest-highest boot]; ratio: off/on (above 1: on is slower); bogo ops: the median count")
-    print(f"{'stressor':<10}{'ANON_SPACE_RMAP=y':>30}{'ANON_SPACE=n':>30}{'ratio':>7}{'bogo ops y/n':>16}")
+    print("[lowest-highest boot]; ratio: off/on (above 1: on is slower); paired: the median of each")
+    print("run's off/on (the two boots next to each other); bogo ops: the median count")
+    print(f"{'stressor':<10}{'ANON_SPACE_RMAP=y':>30}{'ANON_SPACE=n':>30}{'ratio':>7}{'paired':>8}{'bogo ops y/n':>16}")
     for name in son:
         a, b = son[name], soff.get(name, [])
         if not b:
             continue
         r = summary(b)[0] / summary(a)[0]
+        pr = paired(*by_run(b, a))
         ops = '/'.join(f"{statistics.median(e[2]['bogo_ops'] for e in x):.0f}" for x in (a, b))
-        print(f"{name:<10}{cell(a):>30}{cell(b):>30}{r:>7.2f}{ops:>16}")
+        print(f"{name:<10}{cell(a):>30}{cell(b):>30}{r:>7.2f}{pr:>8.2f}{ops:>16}")
         ratios.append((f"stress_{name}_bogo_ops", r))
-        out[f"stress_{name}"] = {'unit': 'bogo_ops_per_s', 'on': son[name], 'off': soff[name], 'ratio': r}
+        ratios.append((f"stress_{name}_bogo_ops:paired", pr))
+        out[f"stress_{name}"] = {'unit': 'bogo_ops_per_s', 'on': son[name], 'off': soff[name], 'ratio': r,
+                                 'paired_ratio': pr}
 def busy(fig):
     """other_busy per boot (run), from any figure of that boot"""
     runs = {}
