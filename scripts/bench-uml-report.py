@@ -49,8 +49,11 @@ def parse_swap(text):
 if len(sys.argv) != 6:
     sys.exit(__doc__.split('\n\n', 1)[1].rstrip())
 def read(path):
-    with open(path) as f:
-        return f.read()
+    try:
+        with open(path) as f:
+            return f.read()
+    except OSError as e:
+        sys.exit(f"bench-uml-report: cannot read {path}: {e.strerror}")
 (on, won, von), (off, woff, voff) = parse(read(sys.argv[1])), parse(read(sys.argv[2]))
 son, soff = parse_swap(read(sys.argv[3])), parse_swap(read(sys.argv[4]))
 if not on or set(on) != set(off):
