@@ -3,11 +3,13 @@
  * mremap_bench: time mremap() moves of faulted anonymous memory, and
  * mmap()+munmap() of anonymous memory, in the KUnit test thread's mm.
  *
- * Not a test: every case passes unless a call fails, and prints its
- * figures as KTAP diagnostics ("# bench: ...") for scripts/bench.sh, which
- * runs it by name on two kernels, CONFIG_ANON_SPACE=y and =n, to show
- * what the series adds to each operation.  It does not depend on
- * CONFIG_ANON_SPACE.
+ * Meant for timing: each case prints its figures as KTAP diagnostics
+ * ("# bench: ...") for make bench, which runs it by name on two kernels,
+ * CONFIG_ANON_SPACE=y and =n, to show what the series adds to each
+ * operation.  Its cases also check what they time (the calls' results,
+ * the VMAs left, the mappings a walk finds), which the debug kernel's
+ * runs (make check, scripts/bench-check.sh) test.  It does not depend
+ * on CONFIG_ANON_SPACE.
  *
  * A move goes back and forth between two fixed addresses (MREMAP_FIXED),
  * so every call moves the same faulted pages the same distance.  A round
