@@ -33,6 +33,7 @@ python3 "$PROJECT/scripts/bench-uml-report.py" "$dir/figures1" "$dir/figures2" \
 	"$dir/none" "$dir/none" "$dir/report.json" >"$dir/report" ||
 	die "bench-uml-report.py failed on the suite's figures ($dir/figures1, $dir/figures2)"
 # Every case the suite printed comes out as ratio lines.
+awk '{ print $1, $2 }' "$dir/figures1" | sort -u >"$dir/cases"
 missing=0
 while read -r kind op; do
 	case "$kind" in
@@ -40,9 +41,9 @@ while read -r kind op; do
 	*) pat="^ratio $op:" ;;
 	esac
 	grep -q "$pat" "$dir/report" || { echo "no ratio line for $kind $op in $dir/report" >&2; missing=1; }
-done < <(awk '{ print $1, $2 }' "$dir/figures1" | sort -u)
+done <"$dir/cases"
 [ "$missing" = 0 ] || die "bench-uml-report.py left cases out"
-echo "bench-uml-report.py: $(grep -c '^ratio ' "$dir/report") ratio lines for $(awk '{ print $1, $2 }' "$dir/figures1" | sort -u | wc -l) cases"
+echo "bench-uml-report.py: $(grep -c '^ratio ' "$dir/report") ratio lines for $(wc -l <"$dir/cases") cases"
 # bench-compare of the kernel against itself, one boot each: a row per
 # timing case of its default glob.
 "$PROJECT/scripts/bench-compare.sh" --boots 1 --rounds "$rounds" --cpu none \

@@ -70,8 +70,8 @@ for line in open(os.environ['LINES']).read().splitlines():
     parts = line.split()
     if len(parts) < 3 or parts[1] != 'bench:':
         continue
-    key = timing_key(parts[2], fields(line))
-    boots.setdefault(key, {}).setdefault(parts[0], []).append(int(fields(line)['median_ns']))
+    f = fields(line)
+    boots.setdefault(timing_key(parts[2], f), {}).setdefault(parts[0], []).append(int(f['median_ns']))
 ref = names[-1]
 head = f"{'case':<22}{'pages':>6}{'children':>9}" + ''.join(f'{n:>22}' for n in names)
 print("ns per call: median of the boots' medians [lowest-highest boot median]")

@@ -94,7 +94,7 @@ done
 ON="$out_on" OFF="$out_off" JSON="$json" MEM="$mem" PYTHONPATH="$PROJECT/scripts" python3 - <<'EOF'
 import json, os, re, statistics
 
-from bench_lines import paired
+from bench_lines import paired, ratio as bench_ratio
 
 def kv(line):
     return dict(re.findall(r'(\w+)=(\S+)', line))
@@ -156,9 +156,7 @@ def med(runs, key):
     return statistics.median(v) if v else None
 
 def ratio(a, b):
-    if a is None or b is None:
-        return None
-    return a / b if b else (1.0 if a == b else float('nan'))
+    return None if a is None or b is None else bench_ratio(a, b)
 
 def paired_runs(key):
     """the median of each run's on/off (the two boots next to each other)"""
