@@ -81,12 +81,6 @@ grep -q '^config MREMAP_KUNIT_BENCH' "$TREE/mm/Kconfig" ||
 [ -e "$TREE/mm/tests/mremap_bench_kunit.c" ] ||
 	die "$TREE/mm/tests/mremap_bench_kunit.c is missing; run 'make prepare'"
 
-# run VARIANT: the suite's "bench:" lines, or die with the log's name.
-run() {
-	bench_suite_boot "$(bench_kdir "$1")/linux" "$BUILD/bench-$1.log" \
-		"$cpu" mremap_bench "$rounds"
-}
-
 # swap VARIANT N: boot uml/swapbench on the VARIANT kernel (run N), with a
 # fresh swap file of twice the mapping; its "swapbench:" lines, or die.
 swap() {
@@ -117,12 +111,15 @@ fi
 echo "date: $(date '+%Y-%m-%d %H:%M:%S %Z'); host: $(uname -srm), $(nproc) CPUs, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo); tree: $(git -C "$TREE" describe --always --tags 2>/dev/null || echo unknown); rounds: $rounds; boots: $boots per kernel; swap runs: $swap_runs x ${swap_mb} MB; boots on CPU $cpu"
 # The suite's figures move between boots of the same kernel (on this
 # machine by up to 2x, in two modes), so each kernel is booted $boots
-# times, interleaved, and the medians of the boots' medians compared.
-on= off=
-for ((i = 1; i <= boots; i++)); do
-	on+=$(run on)$'\n'
-	off+=$(run off)$'\n'
-done
+# times, interleaved (bench_interleave: each round under the build lock,
+# consoles in build/bench-on.log and bench-off.log), and the medians of
+# the boots' medians compared.
+figs=$BUILD/bench-uml-figures
+mkdir -p "$figs"
+bench_interleave "$figs/lines" "$boots" "$cpu" mremap_bench "$rounds" \
+	"$BUILD/bench" on="$(bench_kdir on)/linux" off="$(bench_kdir off)/linux"
+sed -n 's/^on //p' "$figs/lines" >"$figs/on"
+sed -n 's/^off //p' "$figs/lines" >"$figs/off"
 swap_on= swap_off=
 for ((i = 1; i <= swap_runs; i++)); do
 	log "swapbench run $i of $swap_runs on each kernel"
@@ -131,10 +128,6 @@ for ((i = 1; i <= swap_runs; i++)); do
 done
 # Lines to files: many boots' lines exceed what one environment variable
 # may hold (128 KiB).
-figs=$BUILD/bench-uml-figures
-mkdir -p "$figs"
-printf '%s' "$on" >"$figs/on"
-printf '%s' "$off" >"$figs/off"
 printf '%s' "$swap_on" >"$figs/swap-on"
 printf '%s' "$swap_off" >"$figs/swap-off"
 python3 "$PROJECT/scripts/bench-uml-report.py" "$figs/on" "$figs/off" \
