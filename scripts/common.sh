@@ -124,21 +124,34 @@ kbuild_unlock() {
 	exec {kbuild_lock_fd}>&-
 }
 
+# kbuild_input KUNITCONFIG [KUNIT_PY_ARG...]: what kunit.py's config step
+# makes .config from: the kunitconfig's lines and the arguments
+# (--kconfig_add ...). uml_kbuild keeps the last one it configured with
+# in DIR/.kbuild-input.
+kbuild_input() {
+	cat "$1"
+	shift
+	printf 'kunit.py %s\n' "$@"
+}
+
 # uml_kbuild SRC DIR KUNITCONFIG LOG [KUNIT_PY_ARG...]: build the UML kernel
 # of source tree SRC in build dir DIR, output in LOG (also on stdout with
 # KBUILD_TEE=1). kunit.py build, which writes .config from KUNITCONFIG and
 # checks that every option took, when DIR has no .config yet, KUNITCONFIG
-# is newer than it, or FULL=1 (about 7 s of config work on 2 cores);
-# otherwise a plain incremental make, the same build (Kbuild re-syncs
-# .config itself when a Kconfig file changes). Dies with the log's errors.
-# One build at a time on the machine: a second waits for the first
-# (flock on $BUILD/.kbuild.lock).
+# or the arguments differ from the last kunit.py build's here (their
+# content, kbuild_input: a checkout or a comment edit that only touches a
+# file costs nothing), or FULL=1 (about 7 s of config work on 2 cores, 5
+# in the machine's slow mode); otherwise a plain incremental make, the
+# same build (Kbuild re-syncs .config itself when a Kconfig file changes).
+# Dies with the log's errors. One build at a time on the machine: a
+# second waits for the first (flock on $BUILD/.kbuild.lock).
 uml_kbuild() {
-	local src=$1 dir=$2 kconfig=$3 blog=$4 cmd rc=0
+	local src=$1 dir=$2 kconfig=$3 blog=$4 cmd rc=0 config=1
 	shift 4
 	kbuild_lock
-	if [ -f "$dir/.config" ] && [ "$dir/.config" -nt "$kconfig" ] &&
-	   [ -z "${FULL:-}" ]; then
+	if [ -f "$dir/.config" ] && [ -z "${FULL:-}" ] &&
+	   kbuild_input "$kconfig" "$@" | cmp -s - "$dir/.kbuild-input"; then
+		config=0
 		cmd=(make -s -C "$src" ARCH=um O="$dir" -j"$(nproc)")
 	else
 		cmd=(python3 "$src/tools/testing/kunit/kunit.py" build --build_dir "$dir"
@@ -149,6 +162,11 @@ uml_kbuild() {
 		"${cmd[@]}" 2>&1 | tee "$blog" || rc=$?
 	else
 		"${cmd[@]}" >"$blog" 2>&1 || rc=$?
+	fi
+	if [ "$config" = 1 ]; then
+		# Only a build that configured and passed records its input.
+		rm -f "$dir/.kbuild-input"
+		[ "$rc" != 0 ] || kbuild_input "$kconfig" "$@" >"$dir/.kbuild-input"
 	fi
 	kbuild_unlock
 	[ "$rc" = 0 ] && return 0
