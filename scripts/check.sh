@@ -89,6 +89,11 @@ if [ "$uml_ok" = 1 ]; then
 		"$S/bench-check.sh" || true
 	step "random mm system calls give the same results as on the baseline kernel" \
 		"$S/uml-sysdiff.sh" --seeds 4 --calls 800 || true
+	# Seed 105 maps over a neighbour's last page next to indexes that
+	# VMAs moved by mremap() hold: the mapping merges as mainline's
+	# (patch "mmap() merges with a neighbour whose next indexes are used").
+	step "sysdiff seed 105: a new mapping merges where mainline's does" \
+		"$S/uml-sysdiff.sh" --first 105 --seeds 1 --calls 3000 || true
 	step "the kernel's mm selftests: no regression against the kernel without the series" \
 		"$S/selftests.sh" || true
 	step "scripted GDB session" "$S/gdb-check.sh" || true
@@ -103,6 +108,8 @@ else
 	skip "make bench's suite and reports on the debug kernel (a few rounds)" \
 		"the UML build or run failed"
 	skip "random mm system calls give the same results as on the baseline kernel" \
+		"the UML build or run failed"
+	skip "sysdiff seed 105: a new mapping merges where mainline's does" \
 		"the UML build or run failed"
 	skip "the kernel's mm selftests: no regression against the kernel without the series" \
 		"the UML build or run failed"
