@@ -140,11 +140,11 @@ kbuild_input() {
 # checks that every option took, when DIR has no .config yet, KUNITCONFIG
 # or the arguments differ from the last kunit.py build's here (their
 # content, kbuild_input: a checkout or a comment edit that only touches a
-# file costs nothing), or FULL=1 (about 7 s of config work on 2 cores, 5
-# in the machine's slow mode); otherwise a plain incremental make, the
-# same build (Kbuild re-syncs .config itself when a Kconfig file changes).
-# Dies with the log's errors. One build at a time on the machine: a
-# second waits for the first (flock on $BUILD/.kbuild.lock).
+# file costs nothing), or FULL=1 (about 7 s of config work on 2 cores);
+# otherwise a plain incremental make, the same build (Kbuild re-syncs
+# .config itself when a Kconfig file changes). Dies with the log's
+# errors. One build at a time on the machine: a second waits for the
+# first (flock on $BUILD/.kbuild.lock).
 uml_kbuild() {
 	local src=$1 dir=$2 kconfig=$3 blog=$4 cmd rc=0 config=1
 	shift 4
