@@ -8,7 +8,9 @@ usage() { echo "usage: ${0##*/} [FUNCTION]   (default: anon_index_alloc)"; }
 case "${1:-}" in -h|--help) usage; exit 0 ;; esac
 fn=${1:-anon_index_alloc}
 need_tree
-[ -x "$UML_BUILD/linux" ] || die "no UML kernel at $UML_BUILD/linux; run 'make build' first"
+# Built first, as make gdb: make kunit's module path leaves vmlinux's copy
+# of a suite older than kunit/.
+"$PROJECT/scripts/build.sh"
 out=$BUILD/gdb-check.log
 kunit_boot_args anon_index 1G
 timeout 300 gdb -q -batch -nx -x "$PROJECT/scripts/uml.gdb" \

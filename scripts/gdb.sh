@@ -11,8 +11,10 @@ case "${1:-}" in -h|--help) usage; exit 0 ;; esac
 glob=${1:-*}
 brk=${2:-}
 need_tree
-[ -x "$UML_BUILD/linux" ] || die "no UML kernel at $UML_BUILD/linux; run 'make build' first"
 command -v gdb >/dev/null || die "gdb is missing; run 'make deps'"
+# Built first: make kunit's module path leaves vmlinux's copy of a suite
+# older than kunit/.
+"$PROJECT/scripts/build.sh"
 cmds=(-x "$PROJECT/scripts/uml.gdb"
       -ex "add-auto-load-safe-path $UML_BUILD"
       -ex "directory $UML_BUILD"

@@ -41,6 +41,9 @@ for a in ${KERNEL_ARGS:-}; do extra+=(--kernel_args "$a"); done
 cd "$TREE"
 # kunit.py run builds too: hold the machine's build lock for the whole run.
 kbuild_lock
+# kunit.py's build is not uml_kbuild's: the kernel it leaves is no longer
+# the one .vmlinux-input describes (make kunit's module path).
+rm -f "$build_dir/.vmlinux-input"
 rc=0
 python3 tools/testing/kunit/kunit.py run --build_dir "$build_dir" \
 	--kunitconfig "$UML_CONFIG" --jobs "$(nproc)" "${extra[@]}" || rc=$?
