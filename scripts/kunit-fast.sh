@@ -43,18 +43,18 @@ suite=${glob%%.*}
 # module_path_ok: may this run take the module path?
 module_path_ok() {
 	[ -z "${BUILTIN:-}" ] && [[ " $MODULE_SUITES " == *" $suite "* ]] &&
-		[ -x "$UML_BUILD/linux" ] && grep -qx 'CONFIG_MODULES=y' "$UML_BUILD/.config" &&
+		[ -x "$UML_BUILD/linux" ] && grep -sqx 'CONFIG_MODULES=y' "$UML_BUILD/.config" &&
 		[ -f "$UML_BUILD/.vmlinux-input" ] &&
 		[ "$(vmlinux_input "$TREE" "$UML_CONFIG")" = "$(cat "$UML_BUILD/.vmlinux-input")" ]
 }
 
-# build_module: build kunit/$suite.c as the external module $mod.ko of the
+# build_module: build kunit/${suite}_kunit.c as the external module $mod.ko of the
 # kernel in $UML_BUILD, in $mdir. Fails quietly (log: $BUILD/last-build.log).
 build_module() {
 	local f rc=0
 	mkdir -p "$mdir"
 	for f in "$KUNIT_SRC/$suite"_kunit.c "$KUNIT_SRC"/*_kunit.h; do
-		[ -e "$f" ] && ln -sfn "$f" "$mdir/${f##*/}"
+		if [ -e "$f" ]; then ln -sfn "$f" "$mdir/${f##*/}"; fi
 	done
 	printf 'obj-m := %s.o\n%s-y := %s_kunit.o\n' "$mod" "$mod" "$suite" >"$mdir/Kbuild.new"
 	if cmp -s "$mdir/Kbuild.new" "$mdir/Kbuild"; then rm "$mdir/Kbuild.new"; else mv "$mdir/Kbuild.new" "$mdir/Kbuild"; fi
@@ -107,7 +107,9 @@ rc=0
 if [ "$how" = module ]; then
 	# The boot prints an empty KTAP run (no built-in suite passes the
 	# filter) before the module's: parse from the last top-level header.
-	grep -q "$mod" "$log" || die "the module did not load (log: $log): $(grep -m1 'insmod:' "$log" || echo 'no insmod line')"
+	# KUnit names the module of each suite it runs ("# module: NAME").
+	grep -qFw "# module: $mod" "$log" ||
+		die "no suite of $mod ran (log: $log): $(grep -m1 'insmod:' "$log" || echo "no line of uml/insmod's")"
 	awk 'FNR == NR { if (/^KTAP version/) n = FNR; next } FNR >= n' "$log" "$log" >"$log.ktap"
 	python3 tools/testing/kunit/kunit.py parse "${parse_args[@]}" "$log.ktap" || rc=$?
 else
