@@ -114,8 +114,14 @@ if [ "$uml_ok" = 1 ]; then
 	# Seed 105 maps over a neighbour's last page next to indexes that
 	# VMAs moved by mremap() hold: the mapping merges as mainline's
 	# (patch "mmap() merges with a neighbour whose next indexes are used").
+	# Seed 118 maps below a neighbour of its flags, above one of others:
+	# it merges with the upper one as mainline's, and every snapshot
+	# splits its mappings as mainline's (patch "mmap() meets the range of
+	# the neighbour it can merge with").
 	step "sysdiff seed 105: a new mapping merges where mainline's does" \
 		"$S/uml-sysdiff.sh" --first 105 --seeds 1 --calls 3000 || true
+	step "sysdiff seed 118: VMAs split as mainline's" \
+		"$S/uml-sysdiff.sh" --first 118 --seeds 1 --calls 3000 --same-splits || true
 	step "the kernel's mm selftests: no regression against the kernel without the series" \
 		"$S/selftests.sh" || true
 	step "scripted GDB session" "$S/gdb-check.sh" || true
@@ -134,6 +140,7 @@ else
 		"the UML build or run failed"
 	skip "sysdiff seed 105: a new mapping merges where mainline's does" \
 		"the UML build or run failed"
+	skip "sysdiff seed 118: VMAs split as mainline's" "the UML build or run failed"
 	skip "the kernel's mm selftests: no regression against the kernel without the series" \
 		"the UML build or run failed"
 	skip "scripted GDB session" "the UML build or run failed"

@@ -12,11 +12,15 @@
 # Exit status: 0 only if every seed gave identical records, no mismatch.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
-usage() { echo "usage: ${0##*/} [--seeds N] [--calls N] [--first SEED]   (default: 4 seeds of 800 calls from seed 1)"; }
-seeds=4 calls=800 first=1
+usage() {
+	echo "usage: ${0##*/} [--seeds N] [--calls N] [--first SEED] [--same-splits]   (default: 4 seeds of 800 calls from seed 1)"
+	echo "  --same-splits  fail also where a snapshot splits a mapping into VMAs differently"
+}
+seeds=4 calls=800 first=1 same_splits=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-h|--help) usage; exit 0 ;;
+	--same-splits) same_splits=1; shift ;;
 	--seeds|--calls|--first)
 		positive_arg "$1" "${2:-}"
 		declare "${1#--}=$2"; shift 2 ;;
@@ -119,7 +123,10 @@ done
 echo "private anonymous VMAs in the snapshots (not compared): base $nvma_base, patched $nvma_patched;" \
 	"$split_diff snapshots split the same mappings differently"
 echo "patched verifier, all runs: folios verified $walks_total, rmap walks cross-checked $checked_total, mismatches $mism_total"
-if [ "$ndiff" = 0 ] && [ "$nbad" = 0 ]; then
+if [ "$ndiff" = 0 ] && [ "$nbad" = 0 ] && [ "$same_splits" = 1 ] && [ "$split_diff" != 0 ]; then
+	echo "sysdiff: FAIL: $split_diff snapshots split mappings into VMAs differently (--same-splits; records in $out)"
+	exit 1
+elif [ "$ndiff" = 0 ] && [ "$nbad" = 0 ]; then
 	echo "sysdiff: PASS: $seeds seeds x $calls calls from seed $first, identical records on both kernels, 0 mismatches"
 else
 	echo "sysdiff: FAIL: $ndiff of $seeds seeds differ, $nbad runs failed or found mismatches (records and consoles in $out)"
