@@ -101,8 +101,10 @@ static inline long do_mprotect(unsigned long start, size_t len, unsigned long pr
 #endif
 
 /*
- * The interval tree helpers and expand_downwards() are not exported: the
- * tree is checked, and the stack grown, only in a built-in suite.
+ * The interval tree helpers, expand_downwards() and the other mm internals
+ * the checks below call are not exported: the tree is checked, and the
+ * stack grown, only where the suite is built in, or built as a module of a
+ * kernel whose config has it built in and that exports them to KUnit.
  */
 #define BUILTIN_TEST	IS_BUILTIN(CONFIG_ANON_SPACE_KUNIT_TEST)
 

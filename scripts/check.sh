@@ -77,20 +77,23 @@ fast_path_plain() {
 	printf 'rebuild of an unchanged tree: %.1f s, %s\n' "$(echo "$(date +%s.%N) - $t0" | bc)" "$how"
 	[ "$how" = 'plain make' ]
 }
-# make kunit's module path: a suite edited alone runs as a module of the
-# built kernel, no relink, and runs the cases its built-in copy runs; a
+# make kunit's module path: each suite asked for alone runs as a module of
+# the built kernel, no relink, and runs the cases its built-in copy runs
+# (a case a module left out, or skipped, would change the counts); a
 # kernel that is not the tree's (here: a .vmlinux-input of some other
 # tree) takes the built-in path.
 module_path() {
-	local out json=$BUILD/kunit-module.json u m
+	local out json=$BUILD/kunit-module.json suite u m
 	"$S/build.sh"
-	rm -f "$json"
-	out=$("$S/kunit-fast.sh" --json "$json" anon_index 2>&1) || { printf '%s\n' "$out" | tail -20; return 1; }
-	grep '^\[module path' <<<"$out" || { echo "the module path was not taken"; return 1; }
-	u=$(python3 "$S/ktap-count.py" "$uml_json" anon_index)
-	m=$(python3 "$S/ktap-count.py" "$json" anon_index)
-	echo "anon_index cases (passed failed skipped): built in $u, module $m"
-	[ "$u" = "$m" ] && [ "${m%% *}" -gt 0 ] || return 1
+	for suite in $KUNIT_MODULE_SUITES; do
+		rm -f "$json"
+		out=$("$S/kunit-fast.sh" --json "$json" "$suite" 2>&1) || { printf '%s\n' "$out" | tail -20; return 1; }
+		grep '^\[module path' <<<"$out" || { echo "the module path was not taken for $suite"; return 1; }
+		u=$(python3 "$S/ktap-count.py" "$uml_json" "$suite")
+		m=$(python3 "$S/ktap-count.py" "$json" "$suite")
+		echo "$suite cases (passed failed skipped): built in $u, module $m"
+		[ "$u" = "$m" ] && [ "${m%% *}" -gt 0 ] || return 1
+	done
 	echo "another tree's kernel" >"$UML_BUILD/.vmlinux-input"
 	out=$("$S/kunit-fast.sh" anon_index 2>&1) || { printf '%s\n' "$out" | tail -20; return 1; }
 	if grep -q '^\[module path' <<<"$out"; then
@@ -126,7 +129,7 @@ if [ "$uml_ok" = 1 ]; then
 		"$S/selftests.sh" || true
 	step "scripted GDB session" "$S/gdb-check.sh" || true
 	step "make kunit's rebuild of an unchanged tree is a plain make" fast_path_plain || true
-	step "make kunit runs an edited anon_index as a module, the same cases" module_path || true
+	step "make kunit runs each suite as a module, the same cases as built in" module_path || true
 else
 	skip "a program checks its reverse map on the patched kernel (hostfs)" \
 		"the UML build or run failed"
@@ -145,6 +148,6 @@ else
 		"the UML build or run failed"
 	skip "scripted GDB session" "the UML build or run failed"
 	skip "make kunit's rebuild of an unchanged tree is a plain make" "the UML build or run failed"
-	skip "make kunit runs an edited anon_index as a module, the same cases" "the UML build or run failed"
+	skip "make kunit runs each suite as a module, the same cases as built in" "the UML build or run failed"
 fi
 summary

@@ -28,6 +28,14 @@ BASE_BUILD=$BUILD/linux-base.kunit
 BASE_CONFIG=$PROJECT/base-config
 # Where the kunit/ sources appear in the tree (symlinks, excluded from git).
 KUNIT_LINK_DIR=mm/tests
+# The suites make kunit can build as a module of the kernel already built
+# (kunit-fast.sh's module path). They call only exported functions
+# (EXPORT_SYMBOL_IF_KUNIT included: the sandbox's patch "mm: export to KUnit
+# test modules ..." gives the mm suites the internals they call); built
+# against a kernel whose config has them built in, anon_mm_kunit.h's
+# BUILTIN_TEST holds in the module too: each runs every case and check as
+# built in.
+KUNIT_MODULE_SUITES="anon_index anon_space anon_vma_index anon_space_rmap anon_mremap anon_space_concurrency"
 
 # ccache's compiler wrappers come first, so every kernel and host build goes
 # through ccache without changing CC (and so without changing .config).

@@ -2,9 +2,9 @@
 # The fast path: rebuild incrementally, start the UML binary directly on the
 # suites matching a glob, and parse its KTAP with kunit.py parse.
 #
-# The module path: a suite that runs as a module just as built in
-# (MODULE_SUITES), asked for alone ("suite" or "suite.case"), while the
-# kernel is current for everything but kunit/ (the tree's vmlinux_input is
+# The module path: a suite that runs as a module just as built in (each of
+# common.sh's KUNIT_MODULE_SUITES), asked for alone ("suite" or
+# "suite.case"), while the kernel is current for everything but kunit/ (the tree's vmlinux_input is
 # the one of its last build, $UML_BUILD/.vmlinux-input), is built as an
 # external module of that kernel (make M=, no relink of vmlinux) and loaded
 # by uml/insmod as init; kunit.filter=module=... keeps the suite's stale
@@ -18,10 +18,6 @@ usage() {
 	echo "  --json FILE  also write kunit.py parse's JSON results to FILE"
 	echo "  BUILTIN=1    never the module path (environment)"
 }
-# They call only exported functions (EXPORT_SYMBOL_IF_KUNIT included), and
-# have no part that only a built-in suite runs (anon_mm_kunit.h's
-# BUILTIN_TEST): as a module they run every case and check as built in.
-MODULE_SUITES="anon_index anon_space"
 secs=300
 parse_args=()
 case "${1:-}" in -h|--help) usage; exit 0 ;; "") usage >&2; exit 2 ;; esac
@@ -42,7 +38,7 @@ suite=${glob%%.*}
 
 # module_path_ok: may this run take the module path?
 module_path_ok() {
-	[ -z "${BUILTIN:-}" ] && [[ " $MODULE_SUITES " == *" $suite "* ]] &&
+	[ -z "${BUILTIN:-}" ] && [[ " $KUNIT_MODULE_SUITES " == *" $suite "* ]] &&
 		[ -x "$UML_BUILD/linux" ] && grep -sqx 'CONFIG_MODULES=y' "$UML_BUILD/.config" &&
 		[ -f "$UML_BUILD/.vmlinux-input" ] &&
 		[ "$(vmlinux_input "$TREE" "$UML_CONFIG")" = "$(cat "$UML_BUILD/.vmlinux-input")" ]
@@ -56,7 +52,9 @@ build_module() {
 	for f in "$KUNIT_SRC/$suite"_kunit.c "$KUNIT_SRC"/*_kunit.h; do
 		if [ -e "$f" ]; then ln -sfn "$f" "$mdir/${f##*/}"; fi
 	done
-	printf 'obj-m := %s.o\n%s-y := %s_kunit.o\n' "$mod" "$mod" "$suite" >"$mdir/Kbuild.new"
+	# -I mm/tests: anon_mm_kunit.h includes "../internal.h" (mm/internal.h).
+	printf 'obj-m := %s.o\n%s-y := %s_kunit.o\nccflags-y := -I$(srctree)/mm/tests\n' \
+		"$mod" "$mod" "$suite" >"$mdir/Kbuild.new"
 	if cmp -s "$mdir/Kbuild.new" "$mdir/Kbuild"; then rm "$mdir/Kbuild.new"; else mv "$mdir/Kbuild.new" "$mdir/Kbuild"; fi
 	kbuild_lock
 	make -s -C "$TREE" ARCH=um O="$UML_BUILD" M="$mdir" -j"$(nproc)" modules \
