@@ -4,8 +4,9 @@
 #
 # The module path: a suite that runs as a module just as built in (each of
 # common.sh's KUNIT_MODULE_SUITES), asked for alone ("suite" or
-# "suite.case"), while the kernel is current for everything but kunit/ (the tree's vmlinux_input is
-# the one of its last build, $UML_BUILD/.vmlinux-input), is built as an
+# "suite.case"), while the kernel is current for everything but kunit/
+# (the tree's vmlinux_input is the one of its last build,
+# $UML_BUILD/.vmlinux-input), is built as an
 # external module of that kernel (make M=, no relink of vmlinux) and loaded
 # by uml/insmod as init; kunit.filter=module=... keeps the suite's stale
 # built-in copy from running. Anything else, or a module build that fails,
@@ -52,9 +53,10 @@ build_module() {
 	for f in "$KUNIT_SRC/$suite"_kunit.c "$KUNIT_SRC"/*_kunit.h; do
 		if [ -e "$f" ]; then ln -sfn "$f" "$mdir/${f##*/}"; fi
 	done
-	# -I mm/tests: anon_mm_kunit.h includes "../internal.h" (mm/internal.h).
-	printf 'obj-m := %s.o\n%s-y := %s_kunit.o\nccflags-y := -I$(srctree)/mm/tests\n' \
-		"$mod" "$mod" "$suite" >"$mdir/Kbuild.new"
+	# -I the suites' place in the tree: anon_mm_kunit.h includes
+	# "../internal.h" (mm/internal.h).
+	printf 'obj-m := %s.o\n%s-y := %s_kunit.o\nccflags-y := -I$(srctree)/%s\n' \
+		"$mod" "$mod" "$suite" "$KUNIT_LINK_DIR" >"$mdir/Kbuild.new"
 	if cmp -s "$mdir/Kbuild.new" "$mdir/Kbuild"; then rm "$mdir/Kbuild.new"; else mv "$mdir/Kbuild.new" "$mdir/Kbuild"; fi
 	kbuild_lock
 	make -s -C "$TREE" ARCH=um O="$UML_BUILD" M="$mdir" -j"$(nproc)" modules \
