@@ -44,7 +44,7 @@ build: ## configure (uml-config) and build the UML kernel incrementally
 run: ## run every suite through kunit.py run (builds first)
 	@$(S)/kunit.sh
 
-kunit: ## fast path: build, start the UML binary on SUITE=glob, parse with kunit.py parse; anon_index or anon_space edited alone: built and loaded as a module, no relink (BUILTIN=1: never); killed after TIMEOUT=300 s
+kunit: ## fast path: build, start the UML binary on SUITE=glob, parse with kunit.py parse; a suite of KUNIT_MODULE_SUITES (scripts/common.sh) alone: built and loaded as a module, no relink (BUILTIN=1: never); killed after TIMEOUT=300 s
 	@$(S)/kunit-fast.sh --timeout '$(or $(TIMEOUT),300)' '$(SUITE)'
 
 kasan: ## build and run the suites in a second UML build with KASAN
