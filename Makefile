@@ -21,7 +21,7 @@ SMP ?=
 .DEFAULT_GOAL := all
 .PHONY: help all deps prepare build run kunit kasan valgrind valgrind-uml valgrind-uml-proof \
 	vma-test selfcheck pressure selftests base checkpatch kernel-doc \
-	gdb gdb-check refresh series-build series patches-check check bench bench-compare bench-placement forktree bench-loops clean distclean sysdiff soak check-smp
+	gdb gdb-check refresh series-build series patches-check check bench bench-compare bench-instr bench-placement forktree bench-loops clean distclean sysdiff soak check-smp
 
 help: ## list the targets
 	@echo "usage: make [TARGET] [SUITE=glob] [BREAK=function] [LINUX_SRC=/path/to/6.12.y/git]"
@@ -104,9 +104,10 @@ series: ## outgoing/: each series a maintainer takes (series/map), suites folded
 patches-check: ## fail if the tree holds commits or changes that patches/ lacks
 	@$(S)/patches-check.sh
 
-bench: ## allocator ns/op at 10^3..10^5 ranges, span/footprint; with ANON_SPACE on/off: mremap/mmap ns, workload VMA counts, rmap walks, swapbench, forktree (fork/exit time, rmap slab bytes), loops and stress-ng; then bench-placement
+bench: ## allocator ns/op at 10^3..10^5 ranges, span/footprint; with ANON_SPACE on/off: mremap/mmap ns, workload VMA counts, rmap walks, swapbench, forktree (fork/exit time, rmap slab bytes), loops and stress-ng; instructions per call (bench-instr); then bench-placement
 	@$(S)/bench.sh
 	@$(S)/bench-uml.sh
+	@$(S)/bench-instr.sh
 	@$(S)/bench-placement.sh
 
 forktree: ## uml/forktree on the two bench kernels (built by make bench): fork tree of 10..1000 children, server, mremap heap; RUNS=3 per kernel
@@ -118,6 +119,9 @@ bench-loops: ## uml/loops (mmap1, brk1, page_fault1/2, fork, mremap, mmap1/brk1 
 bench-compare: ## mremap_bench cases on KERNELS="name=binary ..." (kept bench kernels, experiments; the last is the reference), BOOTS=11 interleaved, GLOB=, PARAMS="stack_pages=36 ..." (the suite's module parameters); builds nothing
 	@$(if $(KERNELS),,$(error KERNELS="name=path name=path ..." is needed, e.g. KERNELS="before=build/kernels/before after=build/linux/.kunit-bench-on/linux off=build/linux/.kunit-bench-off/linux"))
 	@$(S)/bench-compare.sh $(if $(BOOTS),--boots $(BOOTS)) $(if $(GLOB),--glob '$(GLOB)') $(foreach p,$(PARAMS),--param $(p)) $(KERNELS)
+
+bench-instr: ## instructions and cache misses per call of each mremap_bench timing case (GLOB=), ANON_SPACE on/off, under cachegrind on two bench kernels built for Valgrind; ends with "instr CASE RATIO" lines (also part of make bench)
+	@$(S)/bench-instr.sh $(if $(GLOB),--glob '$(GLOB)')
 
 bench-placement: ## mremap_bench on the two bench kernels built at PADS="0 13 29" text shifts (CONFIG_BENCH_TEXT_PAD), BOOTS=11 interleaved, GLOB=: ratios per placement and their median (also the end of make bench)
 	@$(S)/bench-placement.sh $(if $(PADS),--pads '$(PADS)') $(if $(BOOTS),--boots $(BOOTS)) $(if $(GLOB),--glob '$(GLOB)')

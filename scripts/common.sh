@@ -14,12 +14,17 @@ TREE=${TREE:-$BUILD/linux}
 PATCHES=$PROJECT/patches
 KUNIT_SRC=$PROJECT/kunit
 UML_CONFIG=$PROJECT/uml-config
+# What a UML kernel run under Valgrind adds to its config (make valgrind-uml,
+# make bench-instr).
+UML_VALGRIND_CONFIG=$PROJECT/uml-valgrind-config
 DEBIAN_TARBALL=${DEBIAN_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
 BASE_TAG=anon-space-base
 # The kunit.py build directories inside the tree. .kunit is kunit.py's own
 # default, so a plain "./tools/testing/kunit/kunit.py run" in the tree reuses it.
 UML_BUILD=$TREE/.kunit
 KASAN_BUILD=$TREE/.kunit-kasan
+# make valgrind-uml's kernel: uml-config and uml-valgrind-config.
+VALGRIND_BUILD=$TREE/.kunit-valgrind
 # The baseline: the same pristine 6.12 without the series (a git worktree of
 # the tree at $BASE_TAG) and its debug-free UML build from base-config, for
 # the differential tests (make selftests, make sysdiff).
@@ -54,6 +59,13 @@ die() {
 
 log() {
 	printf '==> %s\n' "$*" >&2
+}
+
+# replace_if_changed NEW FILE: move NEW over FILE unless they are the same
+# (then remove NEW), so that FILE's time changes only with its contents
+# (make and kunit.py's config step look at it).
+replace_if_changed() {
+	if cmp -s "$1" "$2"; then rm "$1"; else mv "$1" "$2"; fi
 }
 
 need_tree() {
@@ -387,39 +399,59 @@ bench_interleave() {
 	done
 }
 
-# bench_kdir on|off [PAD]: the build directory of a bench kernel (below).
+# bench_kdir on|off [PAD|vg]: the build directory of a bench kernel
+# (below).
 bench_kdir() {
-	if [ "${2:-0}" = 0 ]; then
-		echo "$TREE/.kunit-bench-$1"
-	else
-		echo "$TREE/.kunit-bench-$1-p$2"
-	fi
+	case "${2:-0}" in
+	0) echo "$TREE/.kunit-bench-$1" ;;
+	vg) echo "$TREE/.kunit-bench-$1-vg" ;;
+	*) echo "$TREE/.kunit-bench-$1-p$2" ;;
+	esac
 }
 
-# bench_kbuild on|off [PAD]: build a bench kernel from bench/kunitconfig
+# bench_kbuild on|off [PAD|vg]: build a bench kernel from bench/kunitconfig
 # (no debugging options) into bench_kdir: "on" with CONFIG_ANON_SPACE=y
 # and CONFIG_ANON_SPACE_RMAP=y (the feature as it is used), "off" without
 # (mainline's anon_vma reverse map), its text shifted by PAD 64-byte lines
-# (CONFIG_BENCH_TEXT_PAD, default 0: make bench's own two kernels). Dies
-# if the .config does not say so. The one way the bench scripts build.
+# (CONFIG_BENCH_TEXT_PAD, default 0: make bench's own two kernels), or
+# with vg the options of uml-valgrind-config added, to run under Valgrind
+# (scripts/bench-instr.sh). Dies if the .config does not say so. The one
+# way the bench scripts build.
 bench_kbuild() {
-	local v=$1 pad=${2:-0} dir add=() log
-	dir=$(bench_kdir "$v" "$pad")
-	log=$BUILD/bench-$v-build.log
-	[ "$pad" = 0 ] || log=$BUILD/bench-$v-p$pad-build.log
+	local v=$1 var=${2:-0} dir add=() log kconfig=$PROJECT/bench/kunitconfig
+	dir=$(bench_kdir "$v" "$var")
 	case "$v" in
 	on) add=(--kconfig_add CONFIG_ANON_SPACE=y --kconfig_add CONFIG_ANON_SPACE_RMAP=y) ;;
 	off) ;;
 	*) die "bench_kbuild: '$v' is neither on nor off" ;;
 	esac
-	[ "$pad" = 0 ] || add+=(--kconfig_add "CONFIG_BENCH_TEXT_PAD=$pad")
-	uml_kbuild "$TREE" "$dir" "$PROJECT/bench/kunitconfig" "$log" "${add[@]}"
-	bench_kcheck "$v" "$pad"
-	[ "$pad" = 0 ] || grep -qx "CONFIG_BENCH_TEXT_PAD=$pad" "$dir/.config" ||
-		die "$dir/.config lacks CONFIG_BENCH_TEXT_PAD=$pad (patches/*BENCH_TEXT_PAD*); run 'make prepare'"
+	case "$var" in
+	0) log=$BUILD/bench-$v-build.log ;;
+	vg)
+		log=$BUILD/bench-$v-vg-build.log
+		kconfig=$BUILD/bench-vg.kunitconfig
+		mkdir -p "$BUILD"
+		cat "$PROJECT/bench/kunitconfig" "$UML_VALGRIND_CONFIG" >"$kconfig.new"
+		replace_if_changed "$kconfig.new" "$kconfig"
+		;;
+	*)
+		log=$BUILD/bench-$v-p$var-build.log
+		add+=(--kconfig_add "CONFIG_BENCH_TEXT_PAD=$var")
+		;;
+	esac
+	uml_kbuild "$TREE" "$dir" "$kconfig" "$log" "${add[@]}"
+	case "$var" in
+	0) bench_kcheck "$v" ;;
+	vg) bench_kcheck "$v" vg CONFIG_UML_VALGRIND ;;
+	*)
+		bench_kcheck "$v" "$var"
+		grep -qx "CONFIG_BENCH_TEXT_PAD=$var" "$dir/.config" ||
+			die "$dir/.config lacks CONFIG_BENCH_TEXT_PAD=$var (patches/*BENCH_TEXT_PAD*); run 'make prepare'"
+		;;
+	esac
 }
 
-# bench_kcheck on|off [PAD [OPTION...]]: die unless bench_kdir holds a
+# bench_kcheck on|off [PAD|vg [OPTION...]]: die unless bench_kdir holds a
 # built kernel whose .config is what bench_kbuild makes of on or off
 # (CONFIG_ANON_SPACE and _RMAP both =y, or ANON_SPACE not set) and has
 # every OPTION=y (what a caller's guest program needs).

@@ -57,7 +57,7 @@ build_module() {
 	# "../internal.h" (mm/internal.h).
 	printf 'obj-m := %s.o\n%s-y := %s_kunit.o\nccflags-y := -I$(srctree)/%s\n' \
 		"$mod" "$mod" "$suite" "$KUNIT_LINK_DIR" >"$mdir/Kbuild.new"
-	if cmp -s "$mdir/Kbuild.new" "$mdir/Kbuild"; then rm "$mdir/Kbuild.new"; else mv "$mdir/Kbuild.new" "$mdir/Kbuild"; fi
+	replace_if_changed "$mdir/Kbuild.new" "$mdir/Kbuild"
 	kbuild_lock
 	make -s -C "$TREE" ARCH=um O="$UML_BUILD" M="$mdir" -j"$(nproc)" modules \
 		>"$BUILD/last-build.log" 2>&1 || rc=$?

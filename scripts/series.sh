@@ -579,7 +579,7 @@ for s in "${series_order[@]}"; do
 		kfiles=("$UML_CONFIG")
 		for f in "${KCONFIG[@]}"; do kfiles+=("$PROJECT/$f"); done
 		kunitconfig_for "$CHECK" "$kc.new" "${kfiles[@]}"
-		if cmp -s "$kc.new" "$kc"; then rm "$kc.new"; else mv "$kc.new" "$kc"; fi
+		replace_if_changed "$kc.new" "$kc"
 		if (uml_kbuild "$CHECK" "$CHECK/.kunit-$s" "$kc" "$blog"); then
 			results+=("$dir: UML build (uml-config${KCONFIG[*]:+ + ${KCONFIG[*]}}, $(grep -c '=y' "$kc") options kept) in $((SECONDS - start_build)) s: ok")
 		else

@@ -36,18 +36,16 @@ need_tree
 command -v valgrind >/dev/null || die "valgrind is missing; run 'make deps'"
 [ -f /usr/include/valgrind/valgrind.h ] && [ -f /usr/include/valgrind/memcheck.h ] ||
 	die "Valgrind's headers (/usr/include/valgrind/) are missing: the kernel's CONFIG_UML_VALGRIND needs them (Debian package valgrind)"
-VG_CONFIG=$PROJECT/uml-valgrind-config
-[ -f "$VG_CONFIG" ] || die "missing $VG_CONFIG"
+[ -f "$UML_VALGRIND_CONFIG" ] || die "missing $UML_VALGRIND_CONFIG"
 SUPP=$PROJECT/valgrind/uml.supp
-VALGRIND_BUILD=$TREE/.kunit-valgrind
 grep -q '^config UML_VALGRIND$' "$TREE/arch/um/Kconfig" ||
 	die "the tree at $TREE has no CONFIG_UML_VALGRIND (the series' arch/um patches are missing)"
 
 cd "$TREE"
 mkdir -p "$BUILD"
 kconfig=$BUILD/uml-valgrind.kunitconfig
-cat "$UML_CONFIG" "$VG_CONFIG" >"$kconfig.new"
-if cmp -s "$kconfig.new" "$kconfig"; then rm "$kconfig.new"; else mv "$kconfig.new" "$kconfig"; fi
+cat "$UML_CONFIG" "$UML_VALGRIND_CONFIG" >"$kconfig.new"
+replace_if_changed "$kconfig.new" "$kconfig"
 
 log "building $VALGRIND_BUILD"
 uml_kbuild "$TREE" "$VALGRIND_BUILD" "$kconfig" "$BUILD/valgrind-uml-build.log"

@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# Count what each mremap_bench timing case executes per call, with and
+# without CONFIG_ANON_SPACE: the suite on the two bench kernels built to
+# run under Valgrind (bench_kbuild on|off vg: bench/kunitconfig plus
+# uml-valgrind-config), each case booted under Valgrind's cachegrind twice,
+# with A and with B timed rounds. The difference of the two runs' counts
+# divided by the difference of the calls they timed (their "bench:" lines:
+# rounds x batch) is the cost of one call, boot and setup cancelled:
+# instructions (Ir), and first-level instruction and data cache misses of
+# cachegrind's model of the host's caches (--i1: another). Unlike
+# time, the counts do not move between boots (a few instructions per call
+# from the timer ticks a run takes), so they tell the series' own work
+# from how the host runs it. Under Valgrind an mm has no host process
+# (patch "um: run without ptrace and host processes under Valgrind"): a
+# fork's or a TLB flush's host system calls are not counted, only the
+# kernel's code. Ends with one line per case, "instr CASE RATIO"
+# (instructions per call, on over off).
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+usage() {
+	echo "usage: ${0##*/} [--glob GLOB] [--rounds A,B] [--functions N] [--jobs N] [--i1 SIZE,ASSOC,LINE] [--kernels ON OFF]"
+	echo "  --glob GLOB     mremap_bench cases (default $BENCH_TIMING_GLOB)"
+	echo "  --rounds A,B    timed rounds of the two runs of a case (default 3,23;"
+	echo "                  bench_rounds and stack_rounds; bench_fork times a quarter)"
+	echo "  --functions N   per case, the N functions whose instructions per call"
+	echo "                  differ most between the kernels (default 8; 0: none)"
+	echo "  --jobs N        Valgrind runs at once (default: the CPUs, $(nproc))"
+	echo "  --i1 SIZE,ASSOC,LINE  cachegrind's first-level instruction cache (default"
+	echo "                  the host's; e.g. 32768,512,64: fully associative, no conflicts)"
+	echo "  --kernels ON OFF  UML kernels with CONFIG_UML_VALGRIND and the suite to"
+	echo "                  compare instead of the two built here (builds nothing)"
+}
+glob=$BENCH_TIMING_GLOB
+rounds=3,23
+functions=8
+jobs=$(nproc)
+kernel_on='' kernel_off=''
+i1=()
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-h|--help) usage; exit 0 ;;
+	--glob) glob=${2:?--glob needs a pattern}; shift 2 ;;
+	--rounds)
+		[[ ${2:-} =~ ^([0-9]+),([0-9]+)$ ]] && ((BASH_REMATCH[1] >= 1 && BASH_REMATCH[2] > BASH_REMATCH[1])) ||
+			die "--rounds '${2:-}' is not A,B with 1 <= A < B"
+		rounds=$2; shift 2 ;;
+	--functions) [[ ${2:-} =~ ^[0-9]+$ ]] || die "--functions '${2:-}' is not a number"; functions=$2; shift 2 ;;
+	--jobs) positive_arg --jobs "${2:-}"; jobs=$2; shift 2 ;;
+	--i1)
+		[[ ${2:-} =~ ^[0-9]+,[0-9]+,[0-9]+$ ]] || die "--i1 '${2:-}' is not SIZE,ASSOC,LINE (bytes, ways, bytes)"
+		i1=("--I1=$2"); shift 2 ;;
+	--kernels)
+		[ $# -ge 3 ] || die "--kernels needs two UML kernels, ON and OFF"
+		kernel_on=$2 kernel_off=$3; shift 3 ;;
+	-*) usage >&2; die "unknown option '$1'" ;;
+	*) usage >&2; die "unexpected argument '$1'" ;;
+	esac
+done
+case "$glob" in mremap_bench*) ;; *) die "--glob '$glob' is not a mremap_bench case pattern" ;; esac
+need_tree
+command -v valgrind >/dev/null || die "valgrind is missing; run 'make deps'"
+[ -f /usr/include/valgrind/valgrind.h ] ||
+	die "Valgrind's headers (/usr/include/valgrind/) are missing: CONFIG_UML_VALGRIND needs them (Debian package valgrind)"
+[ -f "$UML_VALGRIND_CONFIG" ] || die "missing $UML_VALGRIND_CONFIG"
+
+if [ -z "$kernel_on" ]; then
+	for v in on off; do
+		log "building the $v kernel for Valgrind ($(bench_kdir "$v" vg))"
+		bench_kbuild "$v" vg
+	done
+	kernel_on=$(bench_kdir on vg)/linux kernel_off=$(bench_kdir off vg)/linux
+fi
+for k in "$kernel_on" "$kernel_off"; do
+	[ -x "$k" ] || die "no UML kernel at $k"
+done
+
+# The cases, as the kernel lists them (kunit.action=list, a plain boot).
+kunit_boot_args "$glob" 256M kunit.action=list
+cases=$("$kernel_on" "${KUNIT_BOOT_ARGS[@]}" </dev/null 2>&1 |
+	sed -n 's/^\(mremap_bench\.[a-z_0-9]*\)\r\?$/\1/p' | sort -u) || true
+[ -n "$cases" ] || die "no mremap_bench case matches '$glob' on $kernel_on"
+
+out=$BUILD/bench-instr
+rm -rf "$out"
+mkdir -p "$out"
+
+# run_one on|off CASE ROUNDS: one boot of CASE under cachegrind. lpj=
+# skips the boot's delay-loop calibration, whose instruction count
+# depends on when a timer tick comes.
+run_one() {
+	local v=$1 c=$2 r=$3 f k=$kernel_on
+	f=$out/$v.${c#mremap_bench.}.$r
+	[ "$v" = on ] || k=$kernel_off
+	kunit_boot_args "$c" 1G lpj=1000000 "mremap_bench_kunit.bench_rounds=$r" \
+		"mremap_bench_kunit.stack_rounds=$r"
+	valgrind --tool=cachegrind --cache-sim=yes "${i1[@]}" --cachegrind-out-file="$f.cg" \
+		"$k" "${KUNIT_BOOT_ARGS[@]}" </dev/null >"$f.log" 2>"$f.vg" || true
+	grep -Eq '^ok [0-9]+ mremap_bench\r?$' "$f.log" && ! grep -q 'not ok' "$f.log" && [ -s "$f.cg" ] || {
+		echo "${0##*/}: error: $c failed or left no counts on the $v kernel under cachegrind (logs: $f.log, $f.vg)" >&2
+		return 1
+	}
+}
+
+a=${rounds%,*} b=${rounds#*,}
+echo "date: $(date '+%Y-%m-%d %H:%M:%S %Z'); cases: $glob; rounds: $a and $b; $(valgrind --version)"
+echo "kernels: on $kernel_on, off $kernel_off"
+start=$SECONDS
+running=0
+for c in $cases; do
+	for v in on off; do
+		for r in "$a" "$b"; do
+			if [ "$running" -ge "$jobs" ]; then
+				wait -n || die "a run failed (above)"
+				running=$((running - 1))
+			fi
+			run_one "$v" "$c" "$r" &
+			running=$((running + 1))
+		done
+	done
+done
+while [ "$running" -gt 0 ]; do
+	wait -n || die "a run failed (above)"
+	running=$((running - 1))
+done
+echo "bench-instr: $(wc -w <<<"$cases") cases, 4 runs each under cachegrind, in $((SECONDS - start)) s (counts and logs in $out)"
+# shellcheck disable=SC2086 # one word per case
+python3 "$PROJECT/scripts/bench-instr-report.py" --functions "$functions" \
+	"$out" "$a" "$b" ${cases//mremap_bench./}
