@@ -124,6 +124,13 @@ link_kunit() {
 	ln -sfn "$UML_CONFIG" "$UML_BUILD/.kunitconfig"
 }
 
+# tree_config: git settings of the tree that every make relies on. The
+# untracked cache keeps vmlinux_input's listing of untracked files (read
+# at every make kunit) at about 0.25 s instead of 0.5.
+tree_config() {
+	git -C "$TREE" config core.untrackedCache true
+}
+
 SRC_ID=$(source_id)
 mkdir -p "$BUILD"
 
@@ -147,6 +154,7 @@ if [ -d "$TREE/.git" ]; then
 		export_series "$tmp"
 		if [ -z "$work" ] && series_matches "$tmp"; then
 			rm -rf "$tmp"
+			tree_config
 			link_kunit
 			log "$TREE is up to date with patches/"
 			exit 0
@@ -162,5 +170,6 @@ else
 fi
 
 apply_series
+tree_config
 link_kunit
 log "$TREE: $(git -C "$TREE" rev-list --count "$BASE_TAG..HEAD") patches on $(git -C "$TREE" log -1 --format=%s "$BASE_TAG")"
