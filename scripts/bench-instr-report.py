@@ -9,7 +9,9 @@ usage: bench-instr-report.py [--functions N] DIR A B CASE...
   A, B  the two runs' timed rounds
   CASE  bench_mmap_munmap, ...: the case's timings are its "bench: OP"
         lines whose OP is CASE without "bench_" (bench_fork's fork lines:
-        a fork and its exit; bench_brk's brk lines: a growth and a shrink)
+        a fork and its exit; bench_brk's brk lines: a grow+shrink pair, and
+        one growth and one shrink of the case's second part, which its
+        count per call includes)
 
 Cachegrind's output format is read directly (its "events:", "fn=" and
 count lines): cg_annotate prints per-function totals of one run for
