@@ -57,6 +57,28 @@ MODULE_PARM_DESC(bench_batch, "calls per timed round (at least 1)");
 
 #define NPAGES(n)	((unsigned long)(n) << PAGE_SHIFT)
 
+static unsigned int bench_param;
+module_param(bench_param, uint, 0444);
+MODULE_PARM_DESC(bench_param, "only the Nth parameter of each parameterised case (from 1; 0: every one)");
+
+/*
+ * KUNIT_ARRAY_PARAM(), but with bench_param set only that element of the
+ * array (none if it has fewer): a case one parameter at a time, for
+ * scripts/bench-instr.sh, whose counts cover a whole run and so cannot
+ * tell a run's parameters apart.
+ */
+#define BENCH_ARRAY_PARAM(name, array, get_desc)				\
+	KUNIT_ARRAY_PARAM(name##_every, array, get_desc)			\
+	static const void *name##_gen_params(const void *prev, char *desc)	\
+	{									\
+		if (!bench_param)						\
+			return name##_every_gen_params(prev, desc);		\
+		if (prev || bench_param > ARRAY_SIZE(array))			\
+			return NULL;						\
+		get_desc(&(array)[bench_param - 1], desc);			\
+		return &(array)[bench_param - 1];				\
+	}
+
 /* sys_mremap() is a plain function only without syscall wrappers (UML). */
 #if IS_BUILTIN(CONFIG_MREMAP_KUNIT_BENCH) && \
 	!defined(CONFIG_ARCH_HAS_SYSCALL_WRAPPER)
@@ -93,7 +115,7 @@ static void pages_to_desc(const unsigned long *pages, char *desc)
 	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%lu pages", *pages);
 }
 
-KUNIT_ARRAY_PARAM(bench_pages, bench_pages, pages_to_desc);
+BENCH_ARRAY_PARAM(bench_pages, bench_pages, pages_to_desc);
 
 static int u64_cmp(const void *a, const void *b)
 {
@@ -396,7 +418,7 @@ static void bench_mmap_munmap_child(struct kunit *test)
 
 static const unsigned long fault_pages[] = { 1, 16, 256 };
 
-KUNIT_ARRAY_PARAM(fault_pages, fault_pages, pages_to_desc);
+BENCH_ARRAY_PARAM(fault_pages, fault_pages, pages_to_desc);
 
 /*
  * will-it-scale's page_fault1 in the kernel: map @pages of anonymous
@@ -554,7 +576,7 @@ static void vmas_to_desc(const unsigned long *vmas, char *desc)
 	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%lu VMAs", *vmas);
 }
 
-KUNIT_ARRAY_PARAM(fork_vmas, fork_vmas, vmas_to_desc);
+BENCH_ARRAY_PARAM(fork_vmas, fork_vmas, vmas_to_desc);
 
 static void bench_fork(struct kunit *test)
 {
@@ -825,7 +847,7 @@ static void children_to_desc(const unsigned int *n, char *desc)
 	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%u children", *n);
 }
 
-KUNIT_ARRAY_PARAM(bench_children, bench_children, children_to_desc);
+BENCH_ARRAY_PARAM(bench_children, bench_children, children_to_desc);
 
 KUNIT_DEFINE_ACTION_WRAPPER(folio_put_action, folio_put, struct folio *);
 
@@ -1078,7 +1100,7 @@ static void bench_rmap_cow(struct kunit *test)
 
 static const unsigned int lend_children[] = { 0, 1, 16 };
 
-KUNIT_ARRAY_PARAM(lend_children, lend_children, children_to_desc);
+BENCH_ARRAY_PARAM(lend_children, lend_children, children_to_desc);
 
 /*
  * A parent that maps and unmaps while @children fork children idle: each
@@ -1139,7 +1161,7 @@ static void bench_munmap_children(struct kunit *test)
 
 static const unsigned int stack_children[] = { 1, 16, 64 };
 
-KUNIT_ARRAY_PARAM(stack_children, stack_children, children_to_desc);
+BENCH_ARRAY_PARAM(stack_children, stack_children, children_to_desc);
 
 #define STACK_GROW	64
 

@@ -1,14 +1,18 @@
 #!/usr/bin/env python3
-"""bench-instr.sh's report: per mremap_bench case, what one timed call
-executes on the ANON_SPACE=y and =n kernels under cachegrind, then one
-"instr CASE RATIO" line per case (instructions per call, on over off).
+"""bench-instr.sh's report: per mremap_bench case and parameter, what one
+timed call executes on the ANON_SPACE=y and =n kernels under cachegrind,
+then one "instr OP:pages=N[:children=N] RATIO" line each (instructions
+per call, on over off; named as bench_lines.case_name() names timings).
 
-usage: bench-instr-report.py [--functions N] DIR A B CASE...
-  DIR   the runs: {on,off}.CASE.{A,B}.cg (cachegrind's counts) and .log
-        (the kernel's console, with the suite's "bench:" lines)
+usage: bench-instr-report.py [--functions N] DIR A B CASE:PARAM...
+  DIR   the runs: {on,off}.CASE.pPARAM.{A,A-again,B}.cg (cachegrind's
+        counts) and .log (the kernel's console, with the suite's "bench:"
+        lines); A-again, a second run of A rounds, gives the noise: the
+        two A runs' difference in instructions over the calls B adds
   A, B  the two runs' timed rounds
-  CASE  bench_mmap_munmap, ...: the case's timings are its "bench: OP"
-        lines whose OP is CASE without "bench_" (bench_fork's fork lines:
+  CASE:PARAM  bench_mmap_munmap:2, ...: the case run with the suite's
+        bench_param=PARAM (0: a case without parameters); its timings are
+        its "bench: OP" lines whose OP is CASE without "bench_" (bench_fork's fork lines:
         a fork and its exit; bench_brk's brk lines: a grow+shrink pair, and
         one growth and one shrink of the case's second part, which its
         count per call includes)
@@ -20,7 +24,7 @@ the figures are.
 """
 import collections, sys
 
-from bench_lines import fields
+from bench_lines import case_name, fields, timing_key
 
 # Columns: (title, events summed)
 COLUMNS = (('instr', ('Ir',)),
@@ -55,8 +59,9 @@ def load(path):
 
 
 def calls(path, op):
-    """calls a run timed: rounds x batch of its "bench: OP" lines"""
-    n = 0
+    """calls a run timed (rounds x batch of its "bench: OP" lines), and the
+    name of its timing (one parameter a run: one name)"""
+    n, names = 0, set()
     with open(path, errors='replace') as f:
         for line in f:
             i = line.find('bench: ')
@@ -64,25 +69,34 @@ def calls(path, op):
                 continue
             fl = fields(line[i:])
             n += int(fl['rounds']) * int(fl['batch'])
-    return n
+            names.add(case_name(timing_key(op, fl)))
+    if len(names) > 1:
+        sys.exit(f'bench-instr-report: {path} times {", ".join(sorted(names))}: one parameter a run')
+    return n, names.pop() if names else None
 
 
-def per_call(d, case, kernel, a, b):
-    """{function: [count per event per call]} of the difference b - a, and the calls"""
-    ev_a, fa, desc = load(f'{d}/{kernel}.{case}.{a}.cg')
-    ev_b, fb, _ = load(f'{d}/{kernel}.{case}.{b}.cg')
+def per_call(d, run, kernel, a, b):
+    """{function: [count per event per call]} of the difference b - a, the
+    calls and the timing's name"""
+    case, param = run.rsplit(':', 1)
+    base = f'{d}/{kernel}.{case}.p{param}'
+    ev_a, fa, desc = load(f'{base}.{a}.cg')
+    ev_b, fb, _ = load(f'{base}.{b}.cg')
     if ev_a != ev_b:
-        sys.exit(f'bench-instr-report: {case} on {kernel}: the two runs counted different events')
+        sys.exit(f'bench-instr-report: {run} on {kernel}: the two runs counted different events')
     op = case[len('bench_'):]
-    n = calls(f'{d}/{kernel}.{case}.{b}.log', op) - calls(f'{d}/{kernel}.{case}.{a}.log', op)
-    if n <= 0:
-        sys.exit(f'bench-instr-report: {case} on {kernel}: no more "bench: {op}" calls with {b} rounds than with {a}')
+    (na, name_a), (nb, name) = calls(f'{base}.{a}.log', op), calls(f'{base}.{b}.log', op)
+    n = nb - na
+    if n <= 0 or name_a != name:
+        sys.exit(f'bench-instr-report: {run} on {kernel}: no more "bench: {op}" calls with {b} rounds than with {a}')
+    _, fa2, _ = load(f'{base}.{a}-again.cg')
+    noise = abs(sum(x[0] for x in fa.values()) - sum(x[0] for x in fa2.values())) / n
     out = {}
     for fn in set(fa) | set(fb):
         ca, cb = fa.get(fn, []), fb.get(fn, [])
         out[fn] = [((cb[i] if i < len(cb) else 0) - (ca[i] if i < len(ca) else 0)) / n
                    for i in range(len(ev_a))]
-    return ev_a, out, n, desc
+    return ev_a, out, n, desc, name, noise
 
 
 def column(events, fns, names):
@@ -99,20 +113,22 @@ def main(argv):
         argv = argv[2:]
     if len(argv) < 4:
         sys.exit(__doc__)
-    d, a, b, cases = argv[0], argv[1], argv[2], argv[3:]
+    d, a, b, runs = argv[0], argv[1], argv[2], argv[3:]
     rows, details, desc = [], [], None
-    for case in cases:
-        res = {k: per_call(d, case, k, a, b) for k in ('on', 'off')}
-        if res['on'][2] != res['off'][2]:
-            sys.exit(f'bench-instr-report: {case} timed {res["on"][2]} calls more on the on kernel, '
-                     f'{res["off"][2]} on the off kernel: not the same case')
+    for run in runs:
+        res = {k: per_call(d, run, k, a, b) for k in ('on', 'off')}
+        if res['on'][2] != res['off'][2] or res['on'][4] != res['off'][4]:
+            sys.exit(f'bench-instr-report: {run} timed {res["on"][2]} calls more of {res["on"][4]} on the on kernel, '
+                     f'{res["off"][2]} of {res["off"][4]} on the off kernel: not the same case')
+        case = res['on'][4]
         desc = desc or res['on'][3]
         cells = []
         for title, names in COLUMNS:
             on = column(res['on'][0], res['on'][1], names)
             off = column(res['off'][0], res['off'][1], names)
             cells.append((on, off))
-        rows.append((case, res['on'][2], res['off'][2], cells))
+        noise = max(res['on'][5], res['off'][5])
+        rows.append((case, res['on'][2], noise, cells))
         if functions:
             ir = res['on'][0].index('Ir')
             diff = {fn: res['on'][1].get(fn, [0] * (ir + 1))[ir] - res['off'][1].get(fn, [0] * (ir + 1))[ir]
@@ -120,14 +136,15 @@ def main(argv):
             top = sorted(diff.items(), key=lambda x: (-abs(x[1]), x[0]))[:functions]
             details.append((case, top))
 
-    print(f'Per call (the difference of the runs of {b} and {a} rounds over the calls they timed);',
+    print(f'Per call (the difference of the runs of {b} and {a} rounds over the calls they timed;',
+          f'noise: instructions a call between two runs of {a} rounds, the larger kernel\'s);',
           'cachegrind\'s caches:', '; '.join(' '.join(x.split()) for x in desc[:2]) if desc else 'none')
-    head = f"{'case':30} {'calls':>6}"
+    head = f"{'timing':34} {'calls':>6} {'noise':>7}"
     for title, _ in COLUMNS:
         head += f" | {title + ' on':>11} {'off':>9} {'ratio':>6}"
     print(head)
-    for case, n_on, n_off, cells in rows:
-        line = f'{case:30} {n_on:6d}'
+    for case, n_on, noise, cells in rows:
+        line = f'{case:34} {n_on:6d} {noise:7.1f}'
         for on, off in cells:
             if on is None:
                 line += f" | {'-':>11} {'-':>9} {'-':>6}"
@@ -141,9 +158,17 @@ def main(argv):
         for case, top in details:
             print(f'  {case}: ' + ', '.join(f'{fn} {v:+.0f}' for fn, v in top))
     print()
-    for case, _, _, cells in rows:
+    unsure = []
+    for case, _, noise, cells in rows:
         on, off = cells[0]
-        print(f'instr {case} {on / off:.3f}')
+        # A ratio only where the counts stand clear of their noise.
+        if min(on, off) > 0 and noise < 0.01 * min(on, off):
+            print(f'instr {case} {on / off:.3f}')
+        else:
+            print(f'instr {case} -')
+            unsure.append(case)
+    if unsure:
+        print(f'(no ratio where the noise is 1% of a count or more: {", ".join(unsure)}; more --rounds)')
 
 
 if __name__ == '__main__':

@@ -13,15 +13,18 @@
 # from how the host runs it. Under Valgrind an mm has no host process
 # (patch "um: run without ptrace and host processes under Valgrind"): a
 # fork's or a TLB flush's host system calls are not counted, only the
-# kernel's code. Ends with one line per case, "instr CASE RATIO"
-# (instructions per call, on over off).
+# kernel's code. Each parameter of a case is run alone (the suite's
+# bench_param). Ends with one line per case and parameter, "instr
+# OP:pages=N[:children=N] RATIO" (instructions per call, on over off;
+# named as make bench's ratio lines name the timings).
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 usage() {
 	echo "usage: ${0##*/} [--glob GLOB] [--rounds A,B] [--functions N] [--jobs N] [--i1 SIZE,ASSOC,LINE] [--kernels ON OFF]"
 	echo "  --glob GLOB     mremap_bench cases (default $BENCH_TIMING_GLOB)"
-	echo "  --rounds A,B    timed rounds of the two runs of a case (default 3,23;"
-	echo "                  bench_rounds and stack_rounds; bench_fork times a quarter)"
+	echo "  --rounds A,B    timed rounds of the two runs of a case (default 3,63;"
+	echo "                  bench_rounds and stack_rounds; bench_fork's four times as"
+	echo "                  many: it forks in a quarter of them)"
 	echo "  --functions N   per case, the N functions whose instructions per call"
 	echo "                  differ most between the kernels (default 8; 0: none)"
 	echo "  --jobs N        Valgrind runs at once (default: the CPUs, $(nproc))"
@@ -31,7 +34,7 @@ usage() {
 	echo "                  compare instead of the two built here (builds nothing)"
 }
 glob=$BENCH_TIMING_GLOB
-rounds=3,23
+rounds=3,63
 functions=8
 jobs=$(nproc)
 kernel_on='' kernel_off=''
@@ -84,19 +87,40 @@ out=$BUILD/bench-instr
 rm -rf "$out"
 mkdir -p "$out"
 
-# run_one on|off CASE ROUNDS: one boot of CASE under cachegrind. lpj=
-# skips the boot's delay-loop calibration, whose instruction count
+# The runs of each case: one a parameter (bench_param=N of the suite: the
+# counts of a run cannot tell its parameters apart), or one of bench_param
+# 0 for a case without any. A plain boot of the case with one round
+# tells: its "bench:" lines of the case's own operation, one a parameter.
+runs=()
+for c in $cases; do
+	op=${c#mremap_bench.bench_}
+	kunit_boot_args "$c" 1G mremap_bench_kunit.bench_rounds=1 mremap_bench_kunit.stack_rounds=1 \
+		mremap_bench_kunit.bench_warm=0
+	n=$("$kernel_on" "${KUNIT_BOOT_ARGS[@]}" </dev/null 2>&1 | grep -c "bench: $op pages=") || true
+	[ "$n" -gt 0 ] || die "$c printed no 'bench: $op' line on $kernel_on (a case of the suite that times nothing?)"
+	if [ "$n" = 1 ]; then
+		runs+=("${c#mremap_bench.}:0")
+	else
+		for ((p = 1; p <= n; p++)); do runs+=("${c#mremap_bench.}:$p"); done
+	fi
+done
+
+# run_one on|off CASE PARAM ROUNDS TAG: one boot of CASE (its PARAMth
+# parameter) under cachegrind, its files $out/on|off.CASE.pPARAM.TAG.*.
+# lpj= skips the boot's delay-loop calibration, whose instruction count
 # depends on when a timer tick comes.
 run_one() {
-	local v=$1 c=$2 r=$3 f k=$kernel_on
-	f=$out/$v.${c#mremap_bench.}.$r
+	local v=$1 c=$2 p=$3 r=$4 f k=$kernel_on
+	f=$out/$v.$c.p$p.$5
 	[ "$v" = on ] || k=$kernel_off
-	kunit_boot_args "$c" 1G lpj=1000000 "mremap_bench_kunit.bench_rounds=$r" \
-		"mremap_bench_kunit.stack_rounds=$r"
+	# bench_fork forks in a quarter of its rounds.
+	[ "$c" != bench_fork ] || r=$((r * 4))
+	kunit_boot_args "mremap_bench.$c" 1G lpj=1000000 "mremap_bench_kunit.bench_rounds=$r" \
+		"mremap_bench_kunit.stack_rounds=$r" "mremap_bench_kunit.bench_param=$p"
 	valgrind --tool=cachegrind --cache-sim=yes "${i1[@]}" --cachegrind-out-file="$f.cg" \
 		"$k" "${KUNIT_BOOT_ARGS[@]}" </dev/null >"$f.log" 2>"$f.vg" || true
 	grep -Eq '^ok [0-9]+ mremap_bench\r?$' "$f.log" && ! grep -q 'not ok' "$f.log" && [ -s "$f.cg" ] || {
-		echo "${0##*/}: error: $c failed or left no counts on the $v kernel under cachegrind (logs: $f.log, $f.vg)" >&2
+		echo "${0##*/}: error: $c (parameter $p) failed or left no counts on the $v kernel under cachegrind (logs: $f.log, $f.vg)" >&2
 		return 1
 	}
 }
@@ -106,14 +130,15 @@ echo "date: $(date '+%Y-%m-%d %H:%M:%S %Z'); cases: $glob; rounds: $a and $b; $(
 echo "kernels: on $kernel_on, off $kernel_off"
 start=$SECONDS
 running=0
-for c in $cases; do
+# Each of A rounds twice: the two runs' difference is the count's noise.
+for cp in "${runs[@]}"; do
 	for v in on off; do
-		for r in "$a" "$b"; do
+		for rt in "$a:$a" "$a:$a-again" "$b:$b"; do
 			if [ "$running" -ge "$jobs" ]; then
 				wait -n || die "a run failed (above)"
 				running=$((running - 1))
 			fi
-			run_one "$v" "$c" "$r" &
+			run_one "$v" "${cp%:*}" "${cp#*:}" "${rt%%:*}" "${rt#*:}" &
 			running=$((running + 1))
 		done
 	done
@@ -122,7 +147,6 @@ while [ "$running" -gt 0 ]; do
 	wait -n || die "a run failed (above)"
 	running=$((running - 1))
 done
-echo "bench-instr: $(wc -w <<<"$cases") cases, 4 runs each under cachegrind, in $((SECONDS - start)) s (counts and logs in $out)"
-# shellcheck disable=SC2086 # one word per case
+echo "bench-instr: $(wc -w <<<"$cases") cases, ${#runs[@]} parameters, 6 runs each under cachegrind, in $((SECONDS - start)) s (counts and logs in $out)"
 python3 "$PROJECT/scripts/bench-instr-report.py" --functions "$functions" \
-	"$out" "$a" "$b" ${cases//mremap_bench./}
+	"$out" "$a" "$b" "${runs[@]}"
