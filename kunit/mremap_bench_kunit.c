@@ -62,21 +62,36 @@ module_param(bench_param, uint, 0444);
 MODULE_PARM_DESC(bench_param, "only the Nth parameter of each parameterised case (from 1; 0: every one)");
 
 /*
- * KUNIT_ARRAY_PARAM(), but with bench_param set only that element of the
- * array (none if it has fewer): a case one parameter at a time, for
- * scripts/bench-instr.sh, whose counts cover a whole run and so cannot
- * tell a run's parameters apart.
+ * The parameters of generator @every, but with bench_param set only its
+ * bench_param-th (none if it has fewer): a case one parameter at a time,
+ * for scripts/bench-instr.sh, whose counts cover a whole run and so
+ * cannot tell a run's parameters apart.  @desc ends up with the chosen
+ * one's description.
  */
+static const void *bench_param_gen(const void *(*every)(const void *, char *),
+				   const void *prev, char *desc)
+{
+	const void *p = NULL;
+	unsigned int i;
+
+	if (!bench_param)
+		return every(prev, desc);
+	if (prev)
+		return NULL;
+	for (i = 0; i < bench_param; i++) {
+		p = every(p, desc);
+		if (!p)
+			return NULL;
+	}
+	return p;
+}
+
+/* KUNIT_ARRAY_PARAM(), through bench_param_gen(). */
 #define BENCH_ARRAY_PARAM(name, array, get_desc)				\
 	KUNIT_ARRAY_PARAM(name##_every, array, get_desc)			\
 	static const void *name##_gen_params(const void *prev, char *desc)	\
 	{									\
-		if (!bench_param)						\
-			return name##_every_gen_params(prev, desc);		\
-		if (prev || bench_param > ARRAY_SIZE(array))			\
-			return NULL;						\
-		get_desc(&(array)[bench_param - 1], desc);			\
-		return &(array)[bench_param - 1];				\
+		return bench_param_gen(name##_every_gen_params, prev, desc);	\
 	}
 
 /* sys_mremap() is a plain function only without syscall wrappers (UML). */
