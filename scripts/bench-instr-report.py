@@ -4,7 +4,7 @@ timed call executes on the ANON_SPACE=y and =n kernels under cachegrind,
 then one "instr OP:pages=N[:children=N] RATIO" line each (instructions
 per call, on over off; named as bench_lines.case_name() names timings).
 
-usage: bench-instr-report.py [--functions N] DIR A B CASE:PARAM...
+usage: bench-instr-report.py [--functions N] [--max-noise PCT] DIR A B CASE:PARAM...
   DIR   the runs: {on,off}.CASE.pPARAM.{A,A-again,B}.cg (cachegrind's
         counts) and .log (the kernel's console, with the suite's "bench:"
         lines); A-again, a second run of A rounds, gives the noise: the
@@ -107,9 +107,12 @@ def column(events, fns, names):
 
 
 def main(argv):
-    functions = 8
-    if argv[:1] == ['--functions']:
-        functions = int(argv[1])
+    functions, max_noise = 8, 1.0
+    while argv[:1] in (['--functions'], ['--max-noise']):
+        if argv[0] == '--functions':
+            functions = int(argv[1])
+        else:
+            max_noise = float(argv[1])
         argv = argv[2:]
     if len(argv) < 4:
         sys.exit(__doc__)
@@ -162,13 +165,13 @@ def main(argv):
     for case, _, noise, cells in rows:
         on, off = cells[0]
         # A ratio only where the counts stand clear of their noise.
-        if min(on, off) > 0 and noise < 0.01 * min(on, off):
+        if min(on, off) > 0 and noise < max_noise / 100 * min(on, off):
             print(f'instr {case} {on / off:.3f}')
         else:
             print(f'instr {case} -')
             unsure.append(case)
     if unsure:
-        print(f'(no ratio where the noise is 1% of a count or more: {", ".join(unsure)}; more --rounds)')
+        print(f'(no ratio where the noise is {max_noise:g}% of a count or more: {", ".join(unsure)}; more --rounds)')
 
 
 if __name__ == '__main__':

@@ -20,7 +20,7 @@
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 usage() {
-	echo "usage: ${0##*/} [--glob GLOB] [--rounds A,B] [--functions N] [--jobs N] [--i1 SIZE,ASSOC,LINE] [--kernels ON OFF]"
+	echo "usage: ${0##*/} [--glob GLOB] [--rounds A,B] [--functions N] [--jobs N] [--i1 SIZE,ASSOC,LINE] [--max-noise PCT] [--kernels ON OFF]"
 	echo "  --glob GLOB     mremap_bench cases (default $BENCH_TIMING_GLOB)"
 	echo "  --rounds A,B    timed rounds of the two runs of a case (default 3,63;"
 	echo "                  bench_rounds and stack_rounds; bench_fork's four times as"
@@ -30,6 +30,8 @@ usage() {
 	echo "  --jobs N        Valgrind runs at once (default: the CPUs, $(nproc))"
 	echo "  --i1 SIZE,ASSOC,LINE  cachegrind's first-level instruction cache (default"
 	echo "                  the host's; e.g. 32768,512,64: fully associative, no conflicts)"
+	echo "  --max-noise PCT  no ratio where two runs alike differ by PCT% of a"
+	echo "                  count or more (default 1)"
 	echo "  --kernels ON OFF  UML kernels with CONFIG_UML_VALGRIND and the suite to"
 	echo "                  compare instead of the two built here (builds nothing)"
 }
@@ -39,6 +41,7 @@ functions=8
 jobs=$(nproc)
 kernel_on='' kernel_off=''
 i1=()
+max_noise=1
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-h|--help) usage; exit 0 ;;
@@ -52,6 +55,9 @@ while [ $# -gt 0 ]; do
 	--i1)
 		[[ ${2:-} =~ ^[0-9]+,[0-9]+,[0-9]+$ ]] || die "--i1 '${2:-}' is not SIZE,ASSOC,LINE (bytes, ways, bytes)"
 		i1=("--I1=$2"); shift 2 ;;
+	--max-noise)
+		[[ ${2:-} =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "--max-noise '${2:-}' is not a percentage"
+		max_noise=$2; shift 2 ;;
 	--kernels)
 		[ $# -ge 3 ] || die "--kernels needs two UML kernels, ON and OFF"
 		kernel_on=$2 kernel_off=$3; shift 3 ;;
@@ -148,5 +154,5 @@ while [ "$running" -gt 0 ]; do
 	running=$((running - 1))
 done
 echo "bench-instr: $(wc -w <<<"$cases") cases, ${#runs[@]} parameters, 6 runs each under cachegrind, in $((SECONDS - start)) s (counts and logs in $out)"
-python3 "$PROJECT/scripts/bench-instr-report.py" --functions "$functions" \
+python3 "$PROJECT/scripts/bench-instr-report.py" --functions "$functions" --max-noise "$max_noise" \
 	"$out" "$a" "$b" "${runs[@]}"
