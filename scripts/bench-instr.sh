@@ -2,10 +2,11 @@
 # Count what each mremap_bench timing case executes per call, with and
 # without CONFIG_ANON_SPACE: the suite on the two bench kernels built to
 # run under Valgrind (bench_kbuild on|off vg: bench/kunitconfig plus
-# uml-valgrind-config), each case booted under Valgrind's cachegrind twice,
-# with A and with B timed rounds. The difference of the two runs' counts
-# divided by the difference of the calls they timed (their "bench:" lines:
-# rounds x batch) is the cost of one call, boot and setup cancelled:
+# uml-valgrind-config), each case booted under Valgrind's cachegrind
+# three times, with A timed rounds twice (their difference: the noise)
+# and with B. The difference of the A and B runs' counts divided by the
+# difference of the calls they timed (their "bench:" lines: rounds x
+# batch) is the cost of one call, boot and setup cancelled:
 # instructions (Ir), and first-level instruction and data cache misses of
 # cachegrind's model of the host's caches (--i1: another). Unlike
 # time, the counts do not move between boots (a few instructions per call
@@ -25,7 +26,7 @@ usage() {
 	echo "  --rounds A,B    timed rounds of the two runs of a case (default 3,63;"
 	echo "                  bench_rounds and stack_rounds; bench_fork's four times as"
 	echo "                  many: it forks in a quarter of them)"
-	echo "  --functions N   per case, the N functions whose instructions per call"
+	echo "  --functions N   per timing, the N functions whose instructions per call"
 	echo "                  differ most between the kernels (default 8; 0: none)"
 	echo "  --jobs N        Valgrind runs at once (default: the CPUs, $(nproc))"
 	echo "  --i1 SIZE,ASSOC,LINE  cachegrind's first-level instruction cache (default"
