@@ -55,6 +55,9 @@ def load(path):
                     acc[i] += x
     if not events:
         sys.exit(f'bench-instr-report: {path} has no "events:" line (not cachegrind output)')
+    missing = [e for _, names in COLUMNS for e in names if e not in events]
+    if missing:
+        sys.exit(f'bench-instr-report: {path} counted no {", ".join(missing)} (a run without --cache-sim=yes?)')
     return events, per_fn, desc
 
 
@@ -89,8 +92,12 @@ def per_call(d, run, kernel, a, b):
     n = nb - na
     if n <= 0 or name_a != name:
         sys.exit(f'bench-instr-report: {run} on {kernel}: no more "bench: {op}" calls with {b} rounds than with {a}')
-    _, fa2, _ = load(f'{base}.{a}-again.cg')
-    noise = abs(sum(x[0] for x in fa.values()) - sum(x[0] for x in fa2.values())) / n
+    ev_a2, fa2, _ = load(f'{base}.{a}-again.cg')
+    if ev_a2 != ev_a:
+        sys.exit(f'bench-instr-report: {run} on {kernel}: the two runs of {a} rounds counted different events')
+    ir = ev_a.index('Ir')
+    noise = abs(sum(x[ir] for x in fa.values() if len(x) > ir) -
+                sum(x[ir] for x in fa2.values() if len(x) > ir)) / n
     out = {}
     for fn in set(fa) | set(fb):
         ca, cb = fa.get(fn, []), fb.get(fn, [])
@@ -100,10 +107,8 @@ def per_call(d, run, kernel, a, b):
 
 
 def column(events, fns, names):
-    idx = [events.index(e) for e in names if e in events]
-    if not idx:
-        return None
-    return sum(v[i] for v in fns.values() for i in idx)
+    idx = [events.index(e) for e in names]
+    return sum(v[i] for v in fns.values() for i in idx if i < len(v))
 
 
 def main(argv):
@@ -149,11 +154,8 @@ def main(argv):
     for case, n_on, noise, cells in rows:
         line = f'{case:34} {n_on:6d} {noise:7.1f}'
         for on, off in cells:
-            if on is None:
-                line += f" | {'-':>11} {'-':>9} {'-':>6}"
-            else:
-                r = f'{on / off:.3f}' if off > 0.5 else '-'
-                line += f' | {on:11.1f} {off:9.1f} {r:>6}'
+            r = f'{on / off:.3f}' if off > 0.5 else '-'
+            line += f' | {on:11.1f} {off:9.1f} {r:>6}'
         print(line)
     if details:
         print()

@@ -67,11 +67,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 case "$glob" in mremap_bench*) ;; *) die "--glob '$glob' is not a mremap_bench case pattern" ;; esac
-need_tree
-command -v valgrind >/dev/null || die "valgrind is missing; run 'make deps'"
-[ -f /usr/include/valgrind/valgrind.h ] ||
-	die "Valgrind's headers (/usr/include/valgrind/) are missing: CONFIG_UML_VALGRIND needs them (Debian package valgrind)"
-[ -f "$UML_VALGRIND_CONFIG" ] || die "missing $UML_VALGRIND_CONFIG"
+need_uml_valgrind
 
 if [ -z "$kernel_on" ]; then
 	for v in on off; do

@@ -72,6 +72,21 @@ need_tree() {
 	[ -d "$TREE/.git" ] || die "no prepared kernel tree at $TREE; run 'make prepare' first"
 }
 
+# need_uml_valgrind: die unless a UML kernel for Valgrind can be built and
+# run here: the prepared tree with the series' CONFIG_UML_VALGRIND,
+# uml-valgrind-config, valgrind on PATH and its client-request headers
+# (the kernel includes them). scripts/valgrind-uml.sh and
+# scripts/bench-instr.sh check this one way.
+need_uml_valgrind() {
+	need_tree
+	command -v valgrind >/dev/null || die "valgrind is missing; run 'make deps'"
+	[ -f /usr/include/valgrind/valgrind.h ] && [ -f /usr/include/valgrind/memcheck.h ] ||
+		die "Valgrind's headers (/usr/include/valgrind/) are missing: the kernel's CONFIG_UML_VALGRIND needs them (Debian package valgrind; 'make deps')"
+	[ -f "$UML_VALGRIND_CONFIG" ] || die "missing $UML_VALGRIND_CONFIG (restore it from git)"
+	grep -q '^config UML_VALGRIND$' "$TREE/arch/um/Kconfig" ||
+		die "the tree at $TREE has no CONFIG_UML_VALGRIND (the series' arch/um patches are missing); run 'make prepare'"
+}
+
 # guest_program NAME: build uml/NAME.c as a static program at $BUILD/NAME
 # (printed), to boot as init with uml_boot on any UML kernel. Not built
 # again while it is newer than uml/NAME.c and uml/guest.h.

@@ -32,14 +32,8 @@ if [ "$proof" = 1 ]; then
 	set -- uml_valgrind_kunit.provoke=1 "$@"
 fi
 
-need_tree
-command -v valgrind >/dev/null || die "valgrind is missing; run 'make deps'"
-[ -f /usr/include/valgrind/valgrind.h ] && [ -f /usr/include/valgrind/memcheck.h ] ||
-	die "Valgrind's headers (/usr/include/valgrind/) are missing: the kernel's CONFIG_UML_VALGRIND needs them (Debian package valgrind)"
-[ -f "$UML_VALGRIND_CONFIG" ] || die "missing $UML_VALGRIND_CONFIG"
+need_uml_valgrind
 SUPP=$PROJECT/valgrind/uml.supp
-grep -q '^config UML_VALGRIND$' "$TREE/arch/um/Kconfig" ||
-	die "the tree at $TREE has no CONFIG_UML_VALGRIND (the series' arch/um patches are missing)"
 
 cd "$TREE"
 mkdir -p "$BUILD"
