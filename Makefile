@@ -123,7 +123,7 @@ bench-compare: ## mremap_bench cases on KERNELS="name=binary ..." (kept bench ke
 bench-instr: ## instructions and cache misses per call of each mremap_bench timing (GLOB=, ROUNDS=A,B), ANON_SPACE on/off under cachegrind on two bench kernels built for Valgrind, or KERNELS="ON OFF" (any two with CONFIG_UML_VALGRIND); ends with "instr TIMING RATIO" lines (also part of make bench)
 	@$(S)/bench-instr.sh $(if $(GLOB),--glob '$(GLOB)') $(if $(ROUNDS),--rounds $(ROUNDS)) $(if $(KERNELS),--kernels $(KERNELS))
 
-bench-placement: ## mremap_bench on the two bench kernels built at PADS="0 13 29" text shifts (CONFIG_BENCH_TEXT_PAD), BOOTS=11 interleaved, GLOB=: ratios per placement and their median (also the end of make bench)
+bench-placement: ## mremap_bench on the two bench kernels built at PADS="0 13 29 41 59" text shifts (CONFIG_BENCH_TEXT_PAD), BOOTS=11 interleaved, GLOB=: ratios and paired ratios per placement and their medians (also the end of make bench)
 	@$(S)/bench-placement.sh $(if $(PADS),--pads '$(PADS)') $(if $(BOOTS),--boots $(BOOTS)) $(if $(GLOB),--glob '$(GLOB)')
 
 bench-check: ## make bench's suite and reports on the debug kernel (every mremap_bench case, 3 short rounds, twice): the cases pass, every case reaches the ratio lines; in make check

@@ -4,10 +4,12 @@
 # with a few short rounds through bench_suite_boot (every case must pass
 # and the kernel must not warn); bench-uml-report.py on the two boots as
 # if they were make bench's two kernels (every case must come out as its
-# ratio lines); bench-compare.sh of the kernel against itself (a row per
-# timing). A debug kernel's timings mean nothing: this checks that make
-# bench's suite and reports work, not what they measure, so that a new
-# case or a changed line does not first fail in a 30-minute make bench.
+# ratio lines); bench-placement-report.py on the two boots as two
+# placements (two ratio lines a timing); bench-compare.sh of the kernel
+# against itself (a row per timing). A debug kernel's timings mean
+# nothing: this checks that make bench's suite and reports work, not what
+# they measure, so that a new case or a changed line does not first fail
+# in a 30-minute make bench.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 usage() { echo "usage: ${0##*/}   (builds $UML_BUILD/linux incrementally; output in $BUILD/bench-check/)"; }
@@ -44,6 +46,25 @@ while read -r kind op; do
 done <"$dir/cases"
 [ "$missing" = 0 ] || die "bench-uml-report.py left cases out"
 echo "bench-uml-report.py: $(grep -c '^ratio ' "$dir/report") ratio lines for $(wc -l <"$dir/cases") cases"
+# bench-placement-report.py on the two boots as the on and off kernels of
+# two placements (each boot once on, once off): both ratio lines for
+# every timing.
+{
+	sed 's/^/on-p0 /' "$dir/figures1"
+	sed 's/^/off-p0 /' "$dir/figures2"
+	sed 's/^/on-p7 /' "$dir/figures2"
+	sed 's/^/off-p7 /' "$dir/figures1"
+} >"$dir/placement.lines"
+PYTHONPATH="$PROJECT/scripts" python3 "$PROJECT/scripts/bench-placement-report.py" \
+	"$dir/placement.lines" 0 7 >"$dir/placement" ||
+	die "bench-placement-report.py failed on the suite's figures ($dir/placement.lines)"
+timings=$(sed -n 's/^bench: \([a-z_]* pages=[0-9]*\)\( children=[0-9]*\)\?.*/\1\2/p' "$dir/figures1" | sort -u | wc -l)
+for kind in placements placements:paired; do
+	n=$(grep -cE "^ratio [a-z_]+:pages=[0-9]+(:children=[0-9]+)?:$kind [0-9.]+$" "$dir/placement" || true)
+	[ "$timings" -gt 0 ] && [ "$n" = "$timings" ] ||
+		die "bench-placement-report.py printed $n ':$kind' ratio lines for $timings timings (output: $dir/placement)"
+done
+echo "bench-placement-report.py: two ratio lines for each of $timings timings"
 # bench-compare of the kernel against itself, one boot each: a row per
 # timing case of its default glob.
 "$PROJECT/scripts/bench-compare.sh" --boots 1 --rounds "$rounds" --cpu none \

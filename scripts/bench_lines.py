@@ -4,8 +4,9 @@ one parser, one key and one name per timing, one paired ratio.
 A timing line is "bench: OP pages=N [children=N] median_ns=N min_ns=N ...";
 a reverse-map walk's also has visited= and mapped=; a workload's VMA count
 is "vmas: WORKLOAD count=N ...". bench-uml-report.py, bench-compare.sh and
-bench-placement.sh read them through this module (PYTHONPATH=scripts), so
-that the three name a case alike in their "ratio" lines.
+bench-placement-report.py read them through this module
+(PYTHONPATH=scripts), so that the three name a case alike in their
+"ratio" lines.
 """
 import re
 import statistics
