@@ -1162,6 +1162,57 @@ static void test_stack_room_below(struct kunit *test)
 }
 
 /*
+ * A stack growth out of the room below it that the rlimit then refuses
+ * gives the indexes back to the room: the room ends where the stack's
+ * range starts again, with the users it had, and the next growth takes
+ * from it without a cover.
+ */
+static void test_stack_room_refused(struct kunit *test)
+{
+#if BUILTIN_TEST
+	struct mm_struct *mm = attach(test), *mms[2] = { mm };
+	unsigned long base = free_area(test, 1024), s = base + NPAGES(512);
+	struct rlimit *rlim = &current->signal->rlim[RLIMIT_STACK];
+	struct anon_space_node *a;
+	unsigned long ps, saved, overlap;
+	int err;
+
+	need_verify(test);
+	map_stack(test, s, 8);
+	ps = vma_at(mm, s).pgoff;
+	mms[1] = fork_mm(test, mm);
+	a = mms[1]->anon_node;
+	KUNIT_ASSERT_EQ(test, grow_down(mm, s, s - NPAGES(64)), 0);
+	/* The child's growth over the parent's makes a room of 32. */
+	KUNIT_ASSERT_EQ(test, grow_down(mms[1], s, s - NPAGES(1)), 0);
+	KUNIT_ASSERT_EQ(test, a->nr_below, 32UL);
+	overlap = overlaps(mm);
+
+	/* Two pages from the room, then refused: the room is whole. */
+	saved = rlim->rlim_cur;
+	rlim->rlim_cur = NPAGES(9);
+	err = grow_down(mms[1], s, s - NPAGES(3));
+	rlim->rlim_cur = saved;
+	KUNIT_EXPECT_EQ(test, err, -ENOMEM);
+	KUNIT_EXPECT_EQ(test, vma_at(mms[1], s).pgoff, ps - 1);
+	KUNIT_EXPECT_EQ(test, a->below, ps - 33);
+	KUNIT_EXPECT_EQ(test, a->nr_below, 32UL);
+	expect_range_users(test, mm, ps - 33, 33, 2, "growth and room");
+	check(test, mms, 2);
+
+	/* Allowed: out of the room, no cover. */
+	KUNIT_ASSERT_EQ(test, grow_down(mms[1], s, s - NPAGES(3)), 0);
+	KUNIT_EXPECT_EQ(test, vma_at(mms[1], s).pgoff, ps - 3);
+	KUNIT_EXPECT_EQ(test, a->nr_below, 30UL);
+	KUNIT_EXPECT_EQ(test, overlaps(mm), overlap);
+	expect_range_users(test, mm, ps - 33, 33, 2, "growth and room");
+	check(test, mms, 2);
+#else
+	kunit_skip(test, "expand_downwards() not exported");
+#endif
+}
+
+/*
  * Fork copies borrow their parent's count, a grandchild's too.  The
  * parent's unmap lends every borrower in its subtree a count of its own
  * first; a borrower's exit releases nothing, and the grandchild that
@@ -2228,6 +2279,7 @@ static struct kunit_case anon_vma_index_test_cases[] = {
 	KUNIT_CASE(test_stack_growth_refused),
 	KUNIT_CASE(test_stack_unmovable_tries_once),
 	KUNIT_CASE(test_stack_room_below),
+	KUNIT_CASE(test_stack_room_refused),
 	KUNIT_CASE(test_stack_growth_tree_order),
 	KUNIT_CASE(test_fork_shares),
 	KUNIT_CASE(test_exit_releases),
