@@ -47,7 +47,7 @@ run: ## run every suite through kunit.py run (builds first)
 kunit: ## fast path: build, start the UML binary on SUITE=glob, parse with kunit.py parse; a suite of KUNIT_MODULE_SUITES (scripts/common.sh) alone: built and loaded as a module, no relink (BUILTIN=1: never); killed after TIMEOUT=300 s
 	@$(S)/kunit-fast.sh --timeout '$(or $(TIMEOUT),300)' '$(SUITE)'
 
-kasan: ## build and run the suites in a second UML build with KASAN and without the verifier (CONFIG_DEBUG_ANON_SPACE=n: the anon_vma lock skips of a build for use, under lockdep)
+kasan: ## build and run the suites in a second UML build with KASAN
 	@$(S)/kunit.sh --kasan
 
 valgrind: ## the anon_index suite as a host program under Valgrind memcheck

@@ -7,8 +7,7 @@ set -euo pipefail
 usage() {
 	cat <<USAGE
 usage: ${0##*/} [--kasan] [--json FILE] [-- KUNIT_PY_RUN_ARGS...]
-  --kasan      build and run in a second build dir with KASAN on top of uml-config,
-               the verifier (CONFIG_DEBUG_ANON_SPACE) off
+  --kasan      build and run in a second build dir with KASAN on top of uml-config
   --json FILE  also write kunit.py's JSON results to FILE
   KERNEL_ARGS  environment: extra kernel parameters (e.g. anon_index_kunit.churn_iterations=100000)
 USAGE
@@ -28,12 +27,6 @@ while [ $# -gt 0 ]; do
 		# reported and fails the test. Seen here on 6.12.117 with the
 		# series; it does not touch slub. slub_test runs in the plain build.
 		extra+=(--kconfig_add CONFIG_SLUB_KUNIT_TEST=n)
-		# Without the verifier, as the series is built for use: its
-		# chains in no anon_vma tree, range updates skip the anon_vma
-		# lock (vma_in_anon_vma_tree()), a path the verifier's tree
-		# hides from every other debug build; here under lockdep and
-		# KASAN. Cases that need the verifier skip (need_verify()).
-		extra+=(--kconfig_add CONFIG_DEBUG_ANON_SPACE=n)
 		shift ;;
 	--json) json=${2:?--json needs a file}; shift 2 ;;
 	--) shift; extra+=("$@"); break ;;
