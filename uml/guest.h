@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What the programs booted as init on the patched UML kernel share
- * (uml/selfcheck.c, uml/pressure.c): error reports and reading the
- * kernel's counters from procfs and debugfs.  Each includes it once.
+ * What the programs booted as init on the UML kernels share (the C files
+ * of uml/): error reports, reading the kernel's counters from procfs and
+ * debugfs, swap on ubd0, the bits of /proc/PID/pagemap.  Each includes
+ * it once.
  */
 #ifndef ANON_SPACE_UML_GUEST_H
 #define ANON_SPACE_UML_GUEST_H
@@ -15,9 +16,14 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/swap.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #define DBG "/sys/kernel/debug/anon_space"
+#define PM_PRESENT (1ULL << 63)		/* /proc/PID/pagemap */
+#define PM_SWAPPED (1ULL << 62)
 
 /* The program's name, for its messages. */
 static const char *guest_name;
@@ -94,6 +100,36 @@ static inline int guest_start(const char *name)
 	if (access(DBG "/verify", R_OK))
 		fail("no " DBG "/verify: a kernel without CONFIG_DEBUG_ANON_SPACE, or debugfs not mounted");
 	return init;
+}
+
+/*
+ * Swap on ubd0 (boot with ubd0= a file made by mkswap): its node on a
+ * ramfs mounted on /tmp.  0, or -1 reported with fail().
+ */
+static inline int swap_on(void)
+{
+	char buf[64];
+	unsigned int major, minor;
+
+	if (read_file("/sys/block/ubda/dev", buf, sizeof(buf)) ||
+	    sscanf(buf, "%u:%u", &major, &minor) != 2) {
+		fail("no /sys/block/ubda/dev: boot with ubd0=<a file made by mkswap>");
+		return -1;
+	}
+	/* A ramfs on /tmp: /dev stays the host's (hostfs), /dev/null too. */
+	if (mount("none", "/tmp", "ramfs", 0, NULL)) {
+		fail("mounting a ramfs on /tmp: %s", strerror(errno));
+		return -1;
+	}
+	if (mknod("/tmp/ubda", S_IFBLK | 0600, makedev(major, minor))) {
+		fail("mknod /tmp/ubda: %s", strerror(errno));
+		return -1;
+	}
+	if (swapon("/tmp/ubda", 0)) {
+		fail("swapon /tmp/ubda: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 /*

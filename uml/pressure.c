@@ -6,7 +6,7 @@
  *
  * Started as init (scripts/uml-pressure.sh: rootfstype=hostfs init=...,
  * ubd0= a swap file made by mkswap on the host), it mounts proc, sysfs and
- * debugfs, makes /dev a ramfs with the ubda node and swaps on it.  The
+ * debugfs, swaps on ubd0 (swap_on(): its node on a ramfs on /tmp).  The
  * parent maps and fills MB megabytes (argument, default 96: more than the
  * guest's memory with the child's copies), pages a quarter of it out
  * (MADV_PAGEOUT) and forks a child that rewrites every other page (copy
@@ -86,9 +86,6 @@
 #define MAP_FIXED_NOREPLACE 0x100000	/* Linux 4.17 */
 #endif
 
-#define UBD_MAJOR 98
-#define PM_PRESENT (1ULL << 63)		/* /proc/PID/pagemap */
-#define PM_SWAPPED (1ULL << 62)
 
 static long page, words;		/* bytes and 64-bit words per page */
 
@@ -709,24 +706,6 @@ static void exercise(const struct region *a, struct region rs[3])
 	grow_in_place(mid, grow);
 	grow_moving(head, grow);
 	move_dontunmap(tail);
-}
-
-static int swap_on(void)
-{
-	if (mount("none", "/dev", "ramfs", 0, NULL)) {
-		fail("mounting a ramfs on /dev: %s", strerror(errno));
-		return -1;
-	}
-	if (mknod("/dev/ubda", S_IFBLK | 0600, makedev(UBD_MAJOR, 0))) {
-		fail("mknod /dev/ubda: %s", strerror(errno));
-		return -1;
-	}
-	if (swapon("/dev/ubda", 0)) {
-		fail("swapon /dev/ubda: %s (boot with ubd0=<a file made by mkswap>)",
-		     strerror(errno));
-		return -1;
-	}
-	return 0;
 }
 
 /* The counters a run is judged by, read before and after it. */

@@ -190,32 +190,6 @@ static void child(int in, int out, uint64_t *area, unsigned long pages)
 	_exit(0);
 }
 
-static int swap_on(void)
-{
-	char buf[64];
-	unsigned int major, minor;
-
-	if (read_file("/sys/block/ubda/dev", buf, sizeof(buf)) ||
-	    sscanf(buf, "%u:%u", &major, &minor) != 2) {
-		fail("no /sys/block/ubda/dev: boot with ubd0=<a file made by mkswap>");
-		return -1;
-	}
-	/* A ramfs on /tmp: /dev stays the host's (hostfs), /dev/null too. */
-	if (mount("none", "/tmp", "ramfs", 0, NULL)) {
-		fail("mounting a ramfs on /tmp: %s", strerror(errno));
-		return -1;
-	}
-	if (mknod("/tmp/ubda", S_IFBLK | 0600, makedev(major, minor))) {
-		fail("mknod /tmp/ubda: %s", strerror(errno));
-		return -1;
-	}
-	if (swapon("/tmp/ubda", 0)) {
-		fail("swapon /tmp/ubda: %s", strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
 static void run(unsigned long mb)
 {
 	unsigned long pages = mb << 20 >> 12;
