@@ -20,7 +20,7 @@ SMP ?=
 
 .DEFAULT_GOAL := all
 .PHONY: help all deps prepare build run kunit kasan valgrind valgrind-uml valgrind-uml-proof \
-	vma-test selfcheck pressure selftests base checkpatch kernel-doc \
+	vma-test selfcheck pressure ksm selftests base checkpatch kernel-doc \
 	gdb gdb-check refresh series-build series patches-check check bench bench-compare bench-instr bench-placement forktree bench-loops clean distclean sysdiff soak check-smp
 
 help: ## list the targets
@@ -73,6 +73,9 @@ selfcheck: ## boot uml/selfcheck.c as init on hostfs: a program checks its own r
 
 pressure: ## boot uml/pressure.c on hostfs, swap on ubd0: MB=96 of a forked family swapped out and in; STRESS=1: stress-ng
 	@$(S)/uml-pressure.sh $(if $(STRESS),--stress,$(MB))
+
+ksm: ## boot uml/ksm.c (swap on ubd0) on the patched and the baseline kernel: a KSM page a fork child maps back from swap after leaving KSM is found by the reverse map
+	@$(S)/uml-ksm.sh
 
 base: ## build the baseline kernel: the tree's pristine 6.12 (a worktree) without the series, base-config
 	@$(S)/build-base.sh

@@ -1146,6 +1146,14 @@ static void expect_chains(struct kunit *test, struct mm_struct *mm,
 }
 #endif
 
+#if BUILTIN_TEST && IS_ENABLED(CONFIG_KSM)
+/* Back in KSM, as ksmd left it: __ksm_exit() takes it off KSM's list. */
+static void ksm_rejoin_action(void *mm)
+{
+	set_bit(MMF_VM_MERGEABLE, &((struct mm_struct *)mm)->flags);
+}
+#endif
+
 /*
  * The space is a purely anonymous VMA's only reverse-map tree: its
  * anon_vma_chains are in no anon_vma tree (with DEBUG_ANON_SPACE, in the
@@ -1153,15 +1161,17 @@ static void expect_chains(struct kunit *test, struct mm_struct *mm,
  * file mapping's copied page is walked through its anon_vma: its chain is
  * in the tree.  An mm that enters KSM puts its chains into the anon_vma
  * trees, which walks of KSM folios use, and so does a child it forks; a
- * relative that did not enter keeps its own out.  An update of a VMA's
- * range takes the anon_vma lock only where a chain is in a tree
- * (vma_in_anon_vma_tree()).
+ * relative that did not enter keeps its own out.  One that has left KSM
+ * keeps putting them there, as do the children it forks then: a swap
+ * entry of a KSM page outlives its time in KSM (MMF_KSM_ENTERED).  An
+ * update of a VMA's range takes the anon_vma lock only where a chain is
+ * in a tree (vma_in_anon_vma_tree()).
  */
 static void test_switch_anon_vma_tree(struct kunit *test)
 {
 #if BUILTIN_TEST && IS_ENABLED(CONFIG_ANON_SPACE_RMAP) && \
 	IS_ENABLED(CONFIG_KSM) && IS_ENABLED(CONFIG_SHMEM)
-	struct mm_struct *mms[3];
+	struct mm_struct *mms[3], *child;
 	unsigned long x, f;
 	struct file *file;
 
@@ -1189,6 +1199,26 @@ static void test_switch_anon_vma_tree(struct kunit *test)
 	expect_chains(test, mms[2], x, 2, 0, 1);
 	switch_expect_words(test, mms, x);
 	check(test, mms, 3);
+
+	/*
+	 * The parent leaves KSM: no VM_MERGEABLE VMA, its flag cleared as
+	 * ksmd clears it (ksmd does not run here).  The VMA split off by an
+	 * mprotect() and the copies of a child forked now (not in KSM) put
+	 * their chains into the trees: the parent's anon_vma counts the
+	 * split VMA's and the child's two.
+	 */
+	KUNIT_ASSERT_EQ(test, do_madvise(mms[0], x, NPAGES(SWITCH_PAGES),
+					 MADV_UNMERGEABLE), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, ksm_rejoin_action,
+							mms[0]), 0);
+	clear_bit(MMF_VM_MERGEABLE, &mms[0]->flags);
+	KUNIT_ASSERT_EQ(test, do_mprotect(x, NPAGES(1), PROT_READ), 0);
+	expect_chains(test, mms[0], x, 1, 0, 4);
+	expect_chains(test, mms[0], x + NPAGES(1), 1, 0, 4);
+	child = fork_mm(test, mms[0]);
+	expect_chains(test, mms[0], x, 1, 0, 6);
+	expect_chains(test, child, x, 2, 0, 1);
+	expect_chains(test, child, x + NPAGES(1), 2, 0, 1);
 #else
 	kunit_skip(test, "needs the suite built in, ANON_SPACE_RMAP, KSM and SHMEM");
 #endif

@@ -129,6 +129,8 @@ if [ "$uml_ok" = 1 ]; then
 		"$S/uml-pressure.sh" || true
 	step "stress-ng's vm, mmap, mremap, brk and fork stressors, every walk checked" \
 		"$S/uml-pressure.sh" --stress || true
+	step "a KSM page mapped back from swap after KSM is found by the reverse map (patched and baseline)" \
+		"$S/uml-ksm.sh" || true
 	step "make bench's suite and reports on the debug kernel (a few rounds)" \
 		"$S/bench-check.sh" || true
 	step "random mm system calls give the same results as on the baseline kernel" \
