@@ -40,6 +40,11 @@
 #
 # Ends with "ratio NAME VALUE" lines, above 1 = the feature is slower:
 #   ratio loop_NAME           on/off of the median ns per operation
+#   ratio loop_NAME:syscall   on/off of the control (a getppid() system
+#                             call timed after each batch; no kernel's
+#                             series touches it: its ratio is the host's)
+#   ratio loop_NAME:per_syscall  on/off of the median of each boot's ns
+#                             per operation over its control's ns
 #   ratio stress_NAME_bogo_ops  off/on of the median bogo ops/s (a rate,
 #                               so inverted: above 1 is slower here too)
 # Every boot's figures go to build/bench-loops.json (or --json FILE).
@@ -242,7 +247,8 @@ def parse(text, kind):
         f = dict(re.findall(r'(\w+)=(\S+)', line))
         if kind == 'loops' and line.startswith('loops: '):
             fig.setdefault(line.split()[1], []).append(
-                (int(f['run']), float(f['ns_per_op']), {k: f[k] for k in ('ops', 'batches', 'min', 'max', 'vmas', 'other_busy')}))
+                (int(f['run']), float(f['ns_per_op']),
+                 {k: f[k] for k in ('ops', 'batches', 'min', 'max', 'vmas', 'other_busy', 'ref_ns')}))
         elif kind == 'stress' and line.startswith('stress '):
             fig.setdefault(line.split()[1], []).append(
                 (int(f['run']), float(f['ops_s']), {'bogo_ops': int(f['bogo_ops']), 'real_s': float(f['real_s']),
@@ -290,6 +296,29 @@ if lon:
         ratios.append((f"loop_{name}:paired", pr))
         out[f"loop_{name}"] = {'unit': 'ns_per_op', 'on': lon[name], 'off': loff[name], 'ratio': r,
                                'paired_ratio': pr}
+    # The control (uml/loops.c): each boot's figure over the ns of a getppid()
+    # system call in the same seconds, on and off; and the control itself.
+    print()
+    print("The control: a getppid() system call timed after each batch of the loop, neither kernel's")
+    print("series touches it; us per call, median [lowest-highest boot], ratio on/off. Then the loop's")
+    print("operation in such system calls (each boot's figure over its control): median on, off, and")
+    print("the ratio of those medians, paired: the median of each run's. On UML a system call is a")
+    print("round trip through the host, whose speed moves between boots (both kernels alike).")
+    print(f"{'loop':<15}{'syscall y':>24}{'syscall n':>24}{'ratio':>7}{'ops y':>9}{'ops n':>9}{'ratio':>7}{'paired':>8}")
+    for name in lon:
+        if name not in loff:
+            continue
+        ref = [[(r, float(e['ref_ns']) / 1000, e) for r, _, e in x[name]] for x in (lon, loff)]
+        rel = [[(r, v / float(e['ref_ns']), e) for r, v, e in x[name]] for x in (lon, loff)]
+        rr = summary(ref[0])[0] / summary(ref[1])[0]
+        r = summary(rel[0])[0] / summary(rel[1])[0]
+        pr = paired(*by_run(*rel))
+        print(f"{name:<15}{cell(ref[0]):>24}{cell(ref[1]):>24}{rr:>7.2f}"
+              f"{summary(rel[0])[0]:>9.2f}{summary(rel[1])[0]:>9.2f}{r:>7.2f}{pr:>8.2f}")
+        ratios.append((f"loop_{name}:syscall", rr))
+        ratios.append((f"loop_{name}:per_syscall", r))
+        ratios.append((f"loop_{name}:per_syscall_paired", pr))
+        out[f"loop_{name}"].update(syscall_ratio=rr, per_syscall_ratio=r, per_syscall_paired=pr)
 son, soff = parse(os.environ['SON'], 'stress'), parse(os.environ['SOFF'], 'stress')
 if son:
     n = len(next(iter(son.values())))

@@ -100,14 +100,6 @@ static struct params par = {
 	.bufs = 32, .grows = 2000, .maxgrow = 4, .cap = 256,
 };
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* splitmix64: the seeded choices. */
 static uint64_t mix(uint64_t x)
 {

@@ -2,8 +2,8 @@
 /*
  * What the programs booted as init on the UML kernels share (the C files
  * of uml/): error reports, reading the kernel's counters from procfs and
- * debugfs, swap on ubd0, the bits of /proc/PID/pagemap.  Each includes
- * it once.
+ * debugfs, swap on ubd0, the bits of /proc/PID/pagemap, a clock.  Each
+ * includes it once.
  */
 #ifndef ANON_SPACE_UML_GUEST_H
 #define ANON_SPACE_UML_GUEST_H
@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <sys/swap.h>
 #include <sys/sysmacros.h>
+#include <time.h>
 #include <unistd.h>
 
 #define DBG "/sys/kernel/debug/anon_space"
@@ -100,6 +101,15 @@ static inline int guest_start(const char *name)
 	if (access(DBG "/verify", R_OK))
 		fail("no " DBG "/verify: a kernel without CONFIG_DEBUG_ANON_SPACE, or debugfs not mounted");
 	return init;
+}
+
+/* CLOCK_MONOTONIC in seconds (on UML a system call, as on any kernel). */
+static inline double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 /*

@@ -94,14 +94,6 @@ static void ksm_set(const char *name, const char *value)
 		close(fd);
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* Wait up to 60 s for @scans more full scans of ksmd; 0 if they came. */
 static int full_scans(long scans)
 {

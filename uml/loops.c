@@ -71,6 +71,16 @@
  * batches run until secs=2 seconds of them are timed.  The figure is
  * the median of the batches' ns per operation, with their min and max.
  *
+ * A control: after every timed batch, REF_CALLS getppid() system calls,
+ * timed as one, which neither kernel's series touches; ref_ns is the
+ * median of their ns per call over the loop's batches.  On UML every
+ * system call is a round trip through the host (ptrace), most of what
+ * any loop's operation costs, and the host's speed moves between boots
+ * and within one: the control, taken in the same seconds as the loop's
+ * batches, says how fast a system call was then, so a figure over it
+ * (scripts/bench-loops.sh's per_syscall ratio) leaves the host's mode
+ * out and the kernel's work in.
+ *
  * Booted as init (common.sh's uml_boot) with KEY=VALUE parameters after
  * "--": secs, batch_ms, mb, pf_mb, dir, loops=NAME,... (default all, in the
  * order above) and inject=NAME, which makes the named loop's in-loop
@@ -79,7 +89,7 @@
  *
  *	loops: params secs=2 batch_ms=100 mb=128 pf_mb=8 dir=/tmp loops=all inject=none
  *	loops: page_fault2 file of 8 MiB in DIR, filesystem magic 0xc0ffee (hostfs)
- *	loops: NAME ops=N batches=B per_batch=n ns_per_op=MEDIAN min=MIN max=MAX vmas=V
+ *	loops: NAME ops=N batches=B per_batch=n ns_per_op=MEDIAN min=MIN max=MAX vmas=V ref_ns=R
  *	loops: PASS		(or "loops: FAIL (N errors)" after the errors)
  */
 #define _GNU_SOURCE
@@ -94,6 +104,7 @@
 
 #define PAGE		4096UL
 #define MAX_BATCHES	100000
+#define REF_CALLS	64
 
 static struct {
 	double secs;
@@ -572,7 +583,23 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static double ns_per_op[MAX_BATCHES];
+static double ns_per_op[MAX_BATCHES], ref_ns[MAX_BATCHES];
+
+/* The control: ns per getppid() system call, over REF_CALLS of them. */
+static double null_syscall_ns(void)
+{
+	uint64_t t = now_ns();
+
+	for (int i = 0; i < REF_CALLS; i++)
+		syscall(SYS_getppid);
+	return (double)(now_ns() - t) / REF_CALLS;
+}
+
+/* The median of the @n sorted values at @v. */
+static double median(const double *v, unsigned long n)
+{
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
 
 static void run_loop(const struct loop *l)
 {
@@ -599,6 +626,7 @@ static void run_loop(const struct loop *l)
 		l->run(n);
 		t = now_ns() - t;
 		spent += t;
+		ref_ns[batches] = null_syscall_ns();
 		ns_per_op[batches++] = (double)t / n;
 		ops += n;
 		if (l->verify)
@@ -611,11 +639,10 @@ static void run_loop(const struct loop *l)
 	if (broken || !batches)
 		return;
 	qsort(ns_per_op, batches, sizeof(double), cmp_double);
-	printf("loops: %s ops=%lu batches=%lu per_batch=%lu ns_per_op=%.0f min=%.0f max=%.0f vmas=%d\n",
-	       l->name, ops, batches, n,
-	       batches % 2 ? ns_per_op[batches / 2]
-			   : (ns_per_op[batches / 2 - 1] + ns_per_op[batches / 2]) / 2,
-	       ns_per_op[0], ns_per_op[batches - 1], vmas);
+	qsort(ref_ns, batches, sizeof(double), cmp_double);
+	printf("loops: %s ops=%lu batches=%lu per_batch=%lu ns_per_op=%.0f min=%.0f max=%.0f vmas=%d ref_ns=%.0f\n",
+	       l->name, ops, batches, n, median(ns_per_op, batches),
+	       ns_per_op[0], ns_per_op[batches - 1], vmas, median(ref_ns, batches));
 }
 
 /* Run @l in a fork child and wait for it; its failed checks count here. */

@@ -206,15 +206,13 @@ static long check(const struct region *r, long from, long to,
 }
 
 /* Seconds since the first call: when a step ended, in the log. */
-static double now(void)
+static double since_start(void)
 {
-	static struct timespec t0;
-	struct timespec t;
+	static double t0;
 
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	if (!t0.tv_sec && !t0.tv_nsec)
-		t0 = t;
-	return t.tv_sec - t0.tv_sec + (t.tv_nsec - t0.tv_nsec) / 1e9;
+	if (!t0)
+		t0 = now();
+	return now() - t0;
 }
 
 /* Read every region of @rs whole and say so. */
@@ -228,7 +226,7 @@ static void check_regions(const struct region *rs, int n, const char *step)
 		pages += rs[i].pages;
 	}
 	printf("%s, %s: %ld pages read, every word checked: %ld pages wrong (%.1f s)\n",
-	       who, step, pages, bad, now());
+	       who, step, pages, bad, since_start());
 }
 
 /*
@@ -805,9 +803,9 @@ static void family(long mb)
 		fail("mmap %ld MB: %s", mb, strerror(errno));
 		return;
 	}
-	now();
+	since_start();
 	fill(&a, 0, a.pages, 1);
-	printf("parent: %ld pages filled (%.1f s)\n", a.pages, now());
+	printf("parent: %ld pages filled (%.1f s)\n", a.pages, since_start());
 	verify("filled");
 	page_out(&a, 0, a.pages / 4);
 

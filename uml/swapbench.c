@@ -99,14 +99,6 @@ static int pageout(uint64_t *area, unsigned long pages)
 	return madvise(area, pages * PAGE, MADV_PAGEOUT);
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static void vmstat(long *out, long *in)
 {
 	char buf[16384];
