@@ -19,7 +19,10 @@
 #  - a realloc-heavy heap (mremap MAYMOVE): the VMAs it ends with.
 # Prints the medians side by side and "ratio FIGURE:children=N VALUE"
 # lines (the feature's median over mainline's: above 1 is slower or
-# bigger), and writes every run's figures to build/bench-forktree.json
+# bigger), with a control beside the forks, the server's operation and
+# the heap's mremap ("ratio ...:syscall", a getppid() system call timed
+# right after the part, which no patch touches: its ratio is the host's)
+# and the figure over it ("ratio ...:per_syscall"), and writes every run's figures to build/bench-forktree.json
 # (or --json FILE). Arguments after "--" go to the program (KEY=VALUE,
 # uml/forktree.c), replacing the defaults below where they name the same
 # key.
@@ -99,6 +102,13 @@ from bench_lines import paired, ratio as bench_ratio
 def kv(line):
     return dict(re.findall(r'(\w+)=(\S+)', line))
 
+def control(r, part, what, us, f):
+    """the control after a part (uml/guest.h's null_syscall_ns()), and the
+    part's figure in such system calls"""
+    if 'syscall_ns' in f:
+        r[(part, what + '_syscall_ns')] = float(f['syscall_ns'])
+        r[(part, what + '_per_syscall')] = us * 1000 / float(f['syscall_ns'])
+
 def parse(text):
     """runs[run] = {key: value} for every figure of one kernel."""
     runs = {}
@@ -115,6 +125,7 @@ def parse(text):
             if what == 'fork':
                 r[(tree, 'fork_ms')] = float(f['total_ms'])
                 r[(tree, 'fork_us_median')] = float(f['per_fork_us_median'])
+                control(r, tree, 'fork', float(f['per_fork_us_median']), f)
             elif what in ('cow', 'exit'):
                 r[(tree, what + '_ms')] = float(f['ms'])
             elif what == 'rmap_bytes':
@@ -134,10 +145,12 @@ def parse(text):
             r[('server', 'rmap_per_family')] = float(f['per_family'])
         elif w[1] == 'server' and 'workers' in f and 'op_us_median' in f:
             r[('server', 'op_us_median')] = float(f['op_us_median'])
+            control(r, 'server', 'op', float(f['op_us_median']), f)
             r[('server', 'wall_ms')] = float(f['wall_ms'])
             r[('server', 'leftover_rmap_bytes')] = int(f['leftover_rmap_bytes'])
         elif w[1] == 'heap' and w[2] == 'mremap':
             r[('heap', 'mremap_us_median')] = float(f['mremap_us_median'])
+            control(r, 'heap', 'mremap', float(f['mremap_us_median']), f)
             r[('heap', 'moves')] = int(f['moves'])
         elif w[1] == 'heap' and w[2] == 'vmas':
             r[('heap', 'vmas_end')] = int(f['end'])
@@ -227,6 +240,26 @@ for key, part, name, p, rname in srows:
         ratios.append((rname, r))
         if p:
             ratios.append((f"{rname}:paired", paired_runs(key)))
+print()
+print("The control: a getppid() system call timed right after each part (1024 calls), which no")
+print("patch of either kernel touches, ns per call; then the part's figure (per fork us, server op us,")
+print("heap mremap us) in such calls: on UML a system call is a round trip through the host, whose")
+print("speed moves between boots and within one, both kernels alike; over the control it cancels.")
+print(hdr.replace('tree    ', 'part    ', 1))
+crows = [(t, 'fork') for t in trees] + [('server', 'op'), ('heap', 'mremap')]
+for part, what in crows:
+    for sfx, name, p in (('_syscall_ns', f'{what} control ns', 0), ('_per_syscall', f'{what} in calls', 2)):
+        key = (part, what + sfx)
+        a, b = med(on, key), med(off, key)
+        if a is None or b is None:
+            continue
+        r = ratio(a, b)
+        print(f"{part:<8}{name:<17}{fmt(a, p):>11}{fmt(b, p):>11}{fmt(r, 2):>7}{fmt(paired_runs(key), 2):>8}"
+              f"  {span(on, key, p):>19}  {span(off, key, p):>19}")
+        rname = {'fork': f"fork_us:children={part}", 'op': 'server_op', 'mremap': 'heap_mremap'}[what]
+        rname += ':syscall' if sfx == '_syscall_ns' else ':per_syscall'
+        ratios.append((rname, r))
+        ratios.append((f"{rname}_paired", paired_runs(key)))
 absent = sorted(set().union(*[r.get(('absent', 'caches'), set()) for r in
                               list(on.values()) + list(off.values())]))
 caches_on = sorted({r[k] for r in on.values() for k in r if k[1] == 'caches' and k[0] != 'absent'})

@@ -23,7 +23,9 @@
 #    the other, each alone with 1 worker, --timeout 10s, --verify and
 #    --metrics (sizes below, small because a page fault costs ~50 us on
 #    UML here); the figure is bogo ops/s (real time), the median of the
-#    boots' with their range.
+#    boots' with their range. After each stressor, stress-ng --get for
+#    3 s: a control, as the loops' (uml/loops.c), of system calls no
+#    patch touches, timed in the seconds after the stressor's.
 # Every boot runs pinned to one host CPU (--cpu, default 1; taskset):
 # unpinned, UML's kernel and its guest processes (host processes it
 # switches between with ptrace) land on both CPUs and a system call took
@@ -47,6 +49,10 @@
 #                             per operation over its control's ns
 #   ratio stress_NAME_bogo_ops  off/on of the median bogo ops/s (a rate,
 #                               so inverted: above 1 is slower here too)
+#   ratio stress_NAME_bogo_ops:control, :per_control  the same of the
+#                             control run after each stressor (stress-ng
+#                             --get), and of the stressor's bogo ops/s
+#                             over its control's
 # Every boot's figures go to build/bench-loops.json (or --json FILE).
 # Arguments after "--" go to uml/loops (KEY=VALUE: secs, batch_ms, mb,
 # pf_mb, loops=NAME,...).
@@ -101,6 +107,11 @@ done
 # of bogo ops in 10 s on UML (mmap 4M gave 1.2 ops/s here: too coarse).
 stressors=("mmap --mmap-bytes 512K" "mremap --mremap-bytes 4M" "brk" "fork"
 	   "vm --vm-bytes 16M")
+# The control after each stressor: stress-ng's get stressor (getpid(),
+# getrlimit(), uname() and the like: system calls no patch of either
+# kernel touches) for control_secs, its bogo ops/s the host's speed in
+# the seconds after the stressor's, as uml/loops' getppid() control.
+control_secs=3
 
 for v in on off; do
 	bench_kcheck "$v" 0 CONFIG_HOSTFS CONFIG_PROC_FS CONFIG_SYSFS
@@ -121,6 +132,8 @@ if [ "$stress_runs" -gt 0 ]; then
 		for s in "${stressors[@]}"; do
 			echo "'$stress_ng' --temp-path '$tmp' --${s%% *} 1 ${s#"${s%% *}"} --timeout ${stress_secs}s --verify --metrics 2>&1"
 			echo "echo \"bench-stress: ${s%% *} exit=\$?\""
+			echo "'$stress_ng' --temp-path '$tmp' --get 1 --timeout ${control_secs}s --metrics 2>&1"
+			echo "echo \"bench-stress: control after ${s%% *} exit=\$?\""
 		done
 	} >"$stress_sh"
 	chmod +x "$stress_sh"
@@ -189,7 +202,7 @@ stress_boot() {
 	local log=$BUILD/bench-stress-$1-$2.log s name t0 j0 busy
 	bench_pin "$cpu"
 	t0=$(date +%s%N) j0=$(busy_jiffies)
-	uml_boot "$(bench_kdir "$1")/linux" "$log" $((${#stressors[@]} * (stress_secs + 60) + 60)) \
+	uml_boot "$(bench_kdir "$1")/linux" "$log" $((${#stressors[@]} * (stress_secs + control_secs + 90) + 60)) \
 		"$run_prog" "mem=$mem" -- "$stress_sh"
 	busy=$(other_busy "$t0" "$j0")
 	tr -d '\r' <"$log" >"$log.txt"
@@ -202,10 +215,16 @@ stress_boot() {
 			die "stress-ng --$name failed on the $1 kernel, run $2 (log: $log)"
 		}
 		# metrc: [pid] NAME bogo_ops real usr sys ops/s(real) ops/s(usr+sys) ...
+		grep -qx "bench-stress: control after $name exit=0" "$log.txt" ||
+			die "stress-ng --get (the control after --$name) failed on the $1 kernel, run $2 (log: $log)"
+		# The stressor's line, then the first get line after its exit.
 		awk -v n="$name" -v r="$2" -v b="$busy" '$1 == "stress-ng:" && $2 == "metrc:" && $4 == n &&
-			$5 ~ /^[0-9]+$/ && !f { print "stress " n " bogo_ops=" $5 " real_s=" $6 " ops_s=" $9 " run=" r " other_busy=" b; f = 1 }
-			END { exit !f }' "$log.txt" ||
-			die "no metrics line of stress-ng --$name on the $1 kernel, run $2 (log: $log)"
+			$5 ~ /^[0-9]+$/ && !f { line = "stress " n " bogo_ops=" $5 " real_s=" $6 " ops_s=" $9; f = 1 }
+			$0 == "bench-stress: " n " exit=0" { after = 1 }
+			after && $1 == "stress-ng:" && $2 == "metrc:" && $4 == "get" && $5 ~ /^[0-9]+$/ && !c {
+				ctl = $9; c = 1 }
+			END { if (f && c) print line " ctl_ops_s=" ctl " run=" r " other_busy=" b; exit !(f && c) }' "$log.txt" ||
+			die "no metrics line of stress-ng --$name or of its control on the $1 kernel, run $2 (log: $log)"
 	done
 	rm -f "$log.txt"
 }
@@ -234,7 +253,7 @@ for ((i = 1; i <= (runs > stress_runs ? runs : stress_runs); i++)); do
 	fi
 	kbuild_unlock
 done
-ARGS="${loop_args[*]}" LON="$loops_on" LOFF="$loops_off" SON="$stress_on" SOFF="$stress_off" JSON="$json" \
+CTL=$control_secs ARGS="${loop_args[*]}" LON="$loops_on" LOFF="$loops_off" SON="$stress_on" SOFF="$stress_off" JSON="$json" \
 	PYTHONPATH="$PROJECT/scripts" python3 - <<'EOF'
 import json, os, re, statistics
 
@@ -252,7 +271,7 @@ def parse(text, kind):
         elif kind == 'stress' and line.startswith('stress '):
             fig.setdefault(line.split()[1], []).append(
                 (int(f['run']), float(f['ops_s']), {'bogo_ops': int(f['bogo_ops']), 'real_s': float(f['real_s']),
-                 'other_busy': f['other_busy']}))
+                 'ctl_ops_s': float(f['ctl_ops_s']), 'other_busy': f['other_busy']}))
     return fig
 
 def summary(v):
@@ -339,6 +358,25 @@ if son:
         ratios.append((f"stress_{name}_bogo_ops:paired", pr))
         out[f"stress_{name}"] = {'unit': 'bogo_ops_per_s', 'on': son[name], 'off': soff[name], 'ratio': r,
                                  'paired_ratio': pr}
+    print()
+    print(f"The control: stress-ng --get ({os.environ['CTL']} s, system calls no patch touches) after each")
+    print("stressor, bogo ops/s, median [lowest-highest boot], ratio off/on. Then the stressor's bogo")
+    print("ops/s over its control's: median on, off, ratio off/on, paired: the median of each run's.")
+    print(f"{'stressor':<10}{'control y':>26}{'control n':>26}{'ratio':>7}{'per ctl y':>11}{'per ctl n':>11}{'ratio':>7}{'paired':>8}")
+    for name in son:
+        if name not in soff:
+            continue
+        ctl = [[(r, e['ctl_ops_s'], e) for r, _, e in x[name]] for x in (son, soff)]
+        rel = [[(r, v / e['ctl_ops_s'], e) for r, v, e in x[name]] for x in (son, soff)]
+        cr = summary(ctl[1])[0] / summary(ctl[0])[0]
+        r = summary(rel[1])[0] / summary(rel[0])[0]
+        pr = paired(*by_run(rel[1], rel[0]))
+        print(f"{name:<10}{cell(ctl[0]):>26}{cell(ctl[1]):>26}{cr:>7.2f}"
+              f"{summary(rel[0])[0]:>11.4f}{summary(rel[1])[0]:>11.4f}{r:>7.2f}{pr:>8.2f}")
+        ratios.append((f"stress_{name}_bogo_ops:control", cr))
+        ratios.append((f"stress_{name}_bogo_ops:per_control", r))
+        ratios.append((f"stress_{name}_bogo_ops:per_control_paired", pr))
+        out[f"stress_{name}"].update(control_ratio=cr, per_control_ratio=r, per_control_paired=pr)
 def busy(fig):
     """other_busy per boot (run), from any figure of that boot"""
     runs = {}

@@ -45,7 +45,7 @@
  * Output, one figure per line, "forktree: PART [KEY=VALUE...] FIGURE
  * key=value ...", e.g.
  *
- *	forktree: tree children=N grand=G fork forked=N total_ms= per_fork_us_median= ...
+ *	forktree: tree children=N grand=G fork forked=N total_ms= per_fork_us_median= ... syscall_ns=
  *	forktree: tree children=N grand=G cow ms= parked=
  *	forktree: tree children=N grand=G slab cache=NAME objsize= before= after= delta_objs= delta_bytes=
  *	forktree: tree children=N grand=G slab cache=NAME absent
@@ -54,7 +54,9 @@
  *	forktree: tree children=N grand=G exit ms=
  *
  * and so on for "server" and "heap"; per_child counts children and
- * grandchildren.  Slab figures are active_objs * objsize of /proc/slabinfo
+ * grandchildren.  syscall_ns, on the lines of the forks, the server's
+ * operations and the heap's moves, is guest.h's control: CONTROL_CALLS
+ * getppid() calls timed right after the part ran.  Slab figures are active_objs * objsize of /proc/slabinfo
  * (boot with slab_nomerge, or anon_vma_chain shares a cache with other
  * 64-byte objects), read right after a kmem_cache_shrink() of each cache
  * reported (slab_shrink(): without it SLUB counts the free objects of a
@@ -78,6 +80,7 @@
 #define PAGE		4096UL
 #define MAX_N		16
 #define MAX_CACHES	1024
+#define CONTROL_CALLS	1024
 
 struct params {
 	unsigned long seed;
@@ -547,8 +550,9 @@ static void tree_round(unsigned long n, unsigned long grand)
 		forked++;
 	}
 	s = stats(us, forked);
-	printf("forktree: %s fork forked=%lu total_ms=%.1f per_fork_us_median=%.1f per_fork_us_mean=%.1f per_fork_us_min=%.1f per_fork_us_max=%.1f\n",
-	       tag, forked, total * 1e3, s.median, s.mean, s.min, s.max);
+	printf("forktree: %s fork forked=%lu total_ms=%.1f per_fork_us_median=%.1f per_fork_us_mean=%.1f per_fork_us_min=%.1f per_fork_us_max=%.1f syscall_ns=%.0f\n",
+	       tag, forked, total * 1e3, s.median, s.mean, s.min, s.max,
+	       null_syscall_ns(CONTROL_CALLS));
 
 	/* go: children copy on write and fork their grandchildren */
 	expect = forked * (1 + grand);
@@ -771,9 +775,10 @@ static void server(int argc, char **pass)
 	{
 		struct stats s = stats(med, got);
 
-		printf("forktree: %s ops=%lu op_us_median=%.1f wall_ms=%.1f ops_per_s=%.0f leftover_rmap_bytes=%ld\n",
+		printf("forktree: %s ops=%lu op_us_median=%.1f wall_ms=%.1f ops_per_s=%.0f leftover_rmap_bytes=%ld syscall_ns=%.0f\n",
 		       tag, par.ops, s.median, (t1 - t0) * 1e3,
-		       got * par.ops / (t1 - t0), bytes);
+		       got * par.ops / (t1 - t0), bytes,
+		       null_syscall_ns(CONTROL_CALLS));
 	}
 	close(rel[1]);
 	for (i = 0; i < k; i++)
@@ -881,8 +886,9 @@ static void heap(void)
 	slab_read(s1);
 	bytes = slab_report("heap", s0, s1, names, sizeof(names));
 	s = stats(us, done);
-	printf("forktree: heap mremap bufs=%lu grows=%lu mremaps=%lu moves=%lu reallocs=%lu pages=%lu bad_pages=%lu mremap_us_median=%.1f mremap_us_mean=%.1f\n",
-	       par.bufs, par.grows, done, moves, reallocs, pages, bad, s.median, s.mean);
+	printf("forktree: heap mremap bufs=%lu grows=%lu mremaps=%lu moves=%lu reallocs=%lu pages=%lu bad_pages=%lu mremap_us_median=%.1f mremap_us_mean=%.1f syscall_ns=%.0f\n",
+	       par.bufs, par.grows, done, moves, reallocs, pages, bad, s.median, s.mean,
+	       null_syscall_ns(CONTROL_CALLS));
 	printf("forktree: heap vmas base=%ld after_mmaps=%ld end=%ld\n", vbase, vstart, vend);
 	printf("forktree: heap rmap_bytes bytes=%ld caches=%s\n", bytes, names);
 }

@@ -2,8 +2,8 @@
 /*
  * What the programs booted as init on the UML kernels share (the C files
  * of uml/): error reports, reading the kernel's counters from procfs and
- * debugfs, swap on ubd0, the bits of /proc/PID/pagemap, a clock.  Each
- * includes it once.
+ * debugfs, swap on ubd0, the bits of /proc/PID/pagemap, a clock and a
+ * control for the timings.  Each includes it once.
  */
 #ifndef ANON_SPACE_UML_GUEST_H
 #define ANON_SPACE_UML_GUEST_H
@@ -18,6 +18,7 @@
 #include <sys/reboot.h>
 #include <sys/stat.h>
 #include <sys/swap.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
@@ -110,6 +111,24 @@ static inline double now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * The benchmarks' control: ns per getppid() system call, over @calls of
+ * them timed as one.  No patch of either kernel touches the call; on UML
+ * every system call is a round trip through the host (ptrace), most of
+ * what the programs' timed operations cost, and the host's speed moves
+ * between boots and within one.  Taken in the same seconds as a figure,
+ * it says how fast a system call was then: a figure over it leaves the
+ * host's speed out and the kernel's work in (results.md, workflow.md).
+ */
+static inline double null_syscall_ns(int calls)
+{
+	double t = now();
+
+	for (int i = 0; i < calls; i++)
+		syscall(SYS_getppid);
+	return (now() - t) * 1e9 / calls;
 }
 
 /*

@@ -71,15 +71,10 @@
  * batches run until secs=2 seconds of them are timed.  The figure is
  * the median of the batches' ns per operation, with their min and max.
  *
- * A control: after every timed batch, REF_CALLS getppid() system calls,
- * timed as one, which neither kernel's series touches; ref_ns is the
- * median of their ns per call over the loop's batches.  On UML every
- * system call is a round trip through the host (ptrace), most of what
- * any loop's operation costs, and the host's speed moves between boots
- * and within one: the control, taken in the same seconds as the loop's
- * batches, says how fast a system call was then, so a figure over it
- * (scripts/bench-loops.sh's per_syscall ratio) leaves the host's mode
- * out and the kernel's work in.
+ * A control (guest.h's null_syscall_ns()): after every timed batch,
+ * REF_CALLS getppid() system calls timed as one; ref_ns is the median of
+ * their ns per call over the loop's batches, for scripts/bench-loops.sh's
+ * per_syscall ratio.
  *
  * Booted as init (common.sh's uml_boot) with KEY=VALUE parameters after
  * "--": secs, batch_ms, mb, pf_mb, dir, loops=NAME,... (default all, in the
@@ -585,16 +580,6 @@ static int cmp_double(const void *a, const void *b)
 
 static double ns_per_op[MAX_BATCHES], ref_ns[MAX_BATCHES];
 
-/* The control: ns per getppid() system call, over REF_CALLS of them. */
-static double null_syscall_ns(void)
-{
-	uint64_t t = now_ns();
-
-	for (int i = 0; i < REF_CALLS; i++)
-		syscall(SYS_getppid);
-	return (double)(now_ns() - t) / REF_CALLS;
-}
-
 /* The median of the @n sorted values at @v. */
 static double median(const double *v, unsigned long n)
 {
@@ -626,7 +611,7 @@ static void run_loop(const struct loop *l)
 		l->run(n);
 		t = now_ns() - t;
 		spent += t;
-		ref_ns[batches] = null_syscall_ns();
+		ref_ns[batches] = null_syscall_ns(REF_CALLS);
 		ns_per_op[batches++] = (double)t / n;
 		ops += n;
 		if (l->verify)
