@@ -63,6 +63,7 @@ usage() {
 	echo "  --runs N            uml/loops boots per kernel, interleaved on, off, ... (default 5; 0: none)"
 	echo "  --stress-runs N     stress-ng boots per kernel, interleaved (default 3; 0: none)"
 	echo "  --stress-timeout S  seconds per stressor (stress-ng --timeout; default 10)"
+	echo "  --stressors LIST    the stressors to run, comma-separated (default mmap,mremap,brk,fork,vm)"
 	echo "  --mem SIZE          the guests' memory, mem=SIZE (default 1G)"
 	echo "  --cpu N|none        host CPU the boots run on (taskset; default 1; none: unpinned)"
 	echo "  --quiet-wait S      before a round, wait up to S s while the machine is >25% busy (default 120; 0: no)"
@@ -72,6 +73,7 @@ json=$BUILD/bench-loops.json
 runs=5
 stress_runs=3
 stress_secs=10
+only_stressors=''
 mem=1G
 cpu=1
 quiet_wait=120
@@ -83,6 +85,8 @@ while [ $# -gt 0 ]; do
 	--stress-runs) [[ ${2:-} =~ ^[0-9]+$ ]] || { usage >&2; die "--stress-runs needs a number"; }
 		stress_runs=$2; shift 2 ;;
 	--stress-timeout) positive_arg --stress-timeout "${2:-}"; stress_secs=$2; shift 2 ;;
+	--stressors) [ -n "${2:-}" ] || { usage >&2; die "--stressors needs a list, e.g. fork,brk"; }
+		only_stressors=$2; shift 2 ;;
 	--mem) [ -n "${2:-}" ] || { usage >&2; die "--mem needs a size"; }; mem=$2; shift 2 ;;
 	--cpu) bench_cpu_arg --cpu "${2:-}"; cpu=$2; shift 2 ;;
 	--quiet-wait) [[ ${2:-} =~ ^[0-9]+$ ]] || { usage >&2; die "--quiet-wait needs a number of seconds"; }
@@ -112,6 +116,16 @@ stressors=("mmap --mmap-bytes 512K" "mremap --mremap-bytes 4M" "brk" "fork"
 # kernel touches) for control_secs, its bogo ops/s the host's speed in
 # the seconds after the stressor's, as uml/loops' getppid() control.
 control_secs=3
+if [ -n "$only_stressors" ]; then
+	picked=()
+	for name in ${only_stressors//,/ }; do
+		for s in "${stressors[@]}"; do
+			[ "${s%% *}" = "$name" ] && picked+=("$s") && continue 2
+		done
+		die "--stressors: '$name' is none of: $(printf '%s ' "${stressors[@]%% *}")"
+	done
+	stressors=("${picked[@]}")
+fi
 
 for v in on off; do
 	bench_kcheck "$v" 0 CONFIG_HOSTFS CONFIG_PROC_FS CONFIG_SYSFS
@@ -267,7 +281,8 @@ def parse(text, kind):
         if kind == 'loops' and line.startswith('loops: '):
             fig.setdefault(line.split()[1], []).append(
                 (int(f['run']), float(f['ns_per_op']),
-                 {k: f[k] for k in ('ops', 'batches', 'min', 'max', 'vmas', 'other_busy', 'ref_ns')}))
+                 {k: f[k] for k in ('ops', 'batches', 'min', 'max', 'vmas', 'other_busy', 'ref_ns', 'pfn_runs')
+                  if k in f}))
         elif kind == 'stress' and line.startswith('stress '):
             fig.setdefault(line.split()[1], []).append(
                 (int(f['run']), float(f['ops_s']), {'bogo_ops': int(f['bogo_ops']), 'real_s': float(f['real_s']),
@@ -338,6 +353,18 @@ if lon:
         ratios.append((f"loop_{name}:per_syscall", r))
         ratios.append((f"loop_{name}:per_syscall_paired", pr))
         out[f"loop_{name}"].update(syscall_ratio=rr, per_syscall_ratio=r, per_syscall_paired=pr)
+    # The moves' page frames (uml/loops.c: one host mmap per run of them).
+    moves = [n for n in lon if any('pfn_runs' in e for _, _, e in lon[n])]
+    if moves:
+        print()
+        print("The moved region's page frames in runs of consecutive ones, per boot (run 1, 2, ...):")
+        print("UML maps each run into the host with one mmap, so a move's time follows them.")
+        def pfn_runs(fig, name, run):
+            return next((e.get('pfn_runs', '-') for r, _, e in fig.get(name, []) if r == run), '-')
+        for name in moves:
+            per = [f"{pfn_runs(lon, name, run)}/{pfn_runs(loff, name, run)}"
+                   for run in sorted({r for r, _, _ in lon[name]})]
+            print(f"  {name}: on/off {' '.join(per)}")
 son, soff = parse(os.environ['SON'], 'stress'), parse(os.environ['SOFF'], 'stress')
 if son:
     n = len(next(iter(son.values())))

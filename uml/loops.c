@@ -85,6 +85,9 @@
  *	loops: params secs=2 batch_ms=100 mb=128 pf_mb=8 dir=/tmp loops=all inject=none
  *	loops: page_fault2 file of 8 MiB in DIR, filesystem magic 0xc0ffee (hostfs)
  *	loops: NAME ops=N batches=B per_batch=n ns_per_op=MEDIAN min=MIN max=MAX vmas=V ref_ns=R
+ *
+ * and pfn_runs=K on the moves' lines (the moved region's page frames in
+ * K runs of consecutive ones, read after its setup as root; see above).
  *	loops: PASS		(or "loops: FAIL (N errors)" after the errors)
  */
 #define _GNU_SOURCE
@@ -381,6 +384,40 @@ static void fork_teardown(void)
 
 static unsigned long mr_pages;
 static char *mr_at[2];
+/*
+ * The page frames of the moved region after its setup, in runs of
+ * consecutive ones (/proc/self/pagemap), or -1 if not read: UML maps a
+ * run of a moved region into the host process with one host mmap, so a
+ * move of 64 pages scattered over 48 runs costs twice one of 64 pages in
+ * 2 runs (about 300 against 150 us here, either kernel: results.md).
+ * Which frames the faults got depends on what ran before in the boot.
+ */
+static long pfn_runs = -1;
+
+/* The runs of consecutive page frames under [@p, @p + @pages pages). */
+static long count_pfn_runs(const char *p, unsigned long pages)
+{
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+	uint64_t e, prev = 0;
+	unsigned long i;
+	long runs = 0;
+
+	if (fd < 0)
+		return -1;
+	for (i = 0; i < pages; i++) {
+		if (pread(fd, &e, sizeof(e), ((unsigned long)p / PAGE + i) * sizeof(e)) !=
+		    sizeof(e) || !(e & PM_PRESENT)) {
+			runs = -1;
+			break;
+		}
+		e &= (1ULL << 55) - 1;	/* bits 0-54: the page frame number */
+		if (!i || e != prev + 1)
+			runs++;
+		prev = e;
+	}
+	close(fd);
+	return runs;
+}
 static int mr_cur;
 
 static unsigned long *word(char *p, unsigned long page, int last)
@@ -422,6 +459,7 @@ static int move_setup(unsigned long pages)
 		return -1;
 	}
 	mr_fill(w, pages);
+	pfn_runs = count_pfn_runs(w, pages);
 	return 0;
 }
 
@@ -593,6 +631,7 @@ static void run_loop(const struct loop *l)
 	int vmas, before = vma_count();
 
 	broken = 0;
+	pfn_runs = -1;
 	inj = in_list(par.inject, l->name);
 	if (l->setup && l->setup())
 		return;
@@ -625,9 +664,12 @@ static void run_loop(const struct loop *l)
 		return;
 	qsort(ns_per_op, batches, sizeof(double), cmp_double);
 	qsort(ref_ns, batches, sizeof(double), cmp_double);
-	printf("loops: %s ops=%lu batches=%lu per_batch=%lu ns_per_op=%.0f min=%.0f max=%.0f vmas=%d ref_ns=%.0f\n",
+	printf("loops: %s ops=%lu batches=%lu per_batch=%lu ns_per_op=%.0f min=%.0f max=%.0f vmas=%d ref_ns=%.0f",
 	       l->name, ops, batches, n, median(ns_per_op, batches),
 	       ns_per_op[0], ns_per_op[batches - 1], vmas, median(ref_ns, batches));
+	if (pfn_runs >= 0)
+		printf(" pfn_runs=%ld", pfn_runs);
+	printf("\n");
 }
 
 /* Run @l in a fork child and wait for it; its failed checks count here. */
