@@ -2,7 +2,7 @@
 # Time the same mremap_bench cases on several UML kernels side by side:
 # the kernels a change is judged by (the bench kernel before and after a
 # patch, an experiment, mainline's), booted in turn --boots times each,
-# interleaved (a, b, c, a, b, c, ...) and pinned to one host CPU, as
+# interleaved (a, b, c, then b, c, a, ...: bench_order) and pinned to one host CPU, as
 # scripts/bench-uml.sh boots its two. Each NAME=KERNEL is a UML binary
 # with the suite built in (CONFIG_MREMAP_KUNIT_BENCH, e.g. a copy of
 # build/linux/.kunit-bench-on/linux kept before rebuilding it); the last

@@ -8,7 +8,7 @@
 # uml/forktree (built static, guest_program) is booted as init on each
 # kernel with mem=1G and slab_nomerge (so anon_vma_chain and any
 # anon_space cache are caches of their own in /proc/slabinfo), --runs
-# times (3) interleaved: on, off, on, off, ... Each boot runs, seeded:
+# times (3) interleaved: on, off, then off, on, ... (bench_order). Each boot runs, seeded:
 #  - the fork tree for 10, 100 and 1000 children and a depth-3 tree of
 #    100 children with 9 grandchildren each: fork time (total and per
 #    fork), the children's copy on write, exit time, rmap metadata in
@@ -30,7 +30,7 @@ set -euo pipefail
 . "$(dirname "$0")/common.sh"
 usage() {
 	echo "usage: ${0##*/} [--runs N] [--mem SIZE] [--timeout SECONDS] [--json FILE] [-- FORKTREE_ARG...]"
-	echo "  --runs N     boots per kernel, interleaved on, off, on, off, ... (default 3)"
+	echo "  --runs N     boots per kernel, interleaved on, off, then off, on, ... (default 3)"
 	echo "  --mem SIZE   the guests' memory, mem=SIZE (default 1G)"
 	echo "  --timeout S  seconds per boot before the guest is killed (default 600)"
 	echo "  --cpu N|none host CPU the boots run on (taskset; default 1; none: unpinned)"
@@ -90,9 +90,10 @@ start=$SECONDS
 echo "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC'); host: $(uname -srm), $(nproc) CPUs; tree: $(git -C "$TREE" describe --always --tags 2>/dev/null || echo unknown); runs: $runs per kernel, mem=$mem slab_nomerge; forktree ${args[*]}"
 out_on='' out_off=''
 for ((i = 1; i <= runs; i++)); do
-	log "forktree run $i of $runs: on, then off"
-	out_on+=$(boot on "$i")$'\n'
-	out_off+=$(boot off "$i")$'\n'
+	log "forktree run $i of $runs: $(bench_order "$i" on off | paste -sd ' ')"
+	for v in $(bench_order "$i" on off); do
+		if [ "$v" = on ]; then out_on+=$(boot on "$i")$'\n'; else out_off+=$(boot off "$i")$'\n'; fi
+	done
 done
 ON="$out_on" OFF="$out_off" JSON="$json" MEM="$mem" PYTHONPATH="$PROJECT/scripts" python3 - <<'EOF'
 import json, os, re, statistics

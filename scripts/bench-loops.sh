@@ -6,7 +6,7 @@
 # side by side. It builds no kernel: it needs both built (make bench).
 #
 #  - uml/loops (built static, guest_program) booted as init with mem=1G,
-#    --runs times (5) per kernel interleaved (on, off, on, off, ...):
+#    --runs times (5) per kernel interleaved (on, off, then off, on, ...):
 #    mmap1, brk1, page_fault1, page_fault2 (MAP_PRIVATE of a file in
 #    build/loops-tmp on hostfs: the bench kernels have no tmpfs), fork,
 #    mremap_move1, mremap_move64, mremap_grow64, mmap1_child and
@@ -60,7 +60,7 @@ set -euo pipefail
 . "$(dirname "$0")/common.sh"
 usage() {
 	echo "usage: ${0##*/} [--runs N] [--stress-runs N] [--stress-timeout S] [--mem SIZE] [--json FILE] [-- LOOPS_ARG...]"
-	echo "  --runs N            uml/loops boots per kernel, interleaved on, off, ... (default 5; 0: none)"
+	echo "  --runs N            uml/loops boots per kernel, interleaved on, off, then off, on, ... (default 5; 0: none)"
 	echo "  --stress-runs N     stress-ng boots per kernel, interleaved (default 3; 0: none)"
 	echo "  --stress-timeout S  seconds per stressor (stress-ng --timeout; default 10)"
 	echo "  --stressors LIST    the stressors to run, comma-separated (default mmap,mremap,brk,fork,vm)"
@@ -255,15 +255,20 @@ for ((i = 1; i <= (runs > stress_runs ? runs : stress_runs); i++)); do
 	kbuild_lock
 	waited=$((waited + SECONDS - t))
 	wait_quiet
+	order=$(bench_order "$i" on off | paste -sd ' ')
 	if [ "$i" -le "$runs" ]; then
-		log "loops run $i of $runs: on, then off"
-		loops_on+=$(loops_boot on "$i")$'\n'
-		loops_off+=$(loops_boot off "$i")$'\n'
+		log "loops run $i of $runs: $order"
+		for v in $order; do
+			if [ "$v" = on ]; then loops_on+=$(loops_boot on "$i")$'\n'
+			else loops_off+=$(loops_boot off "$i")$'\n'; fi
+		done
 	fi
 	if [ "$i" -le "$stress_runs" ]; then
-		log "stress-ng run $i of $stress_runs: on, then off"
-		stress_on+=$(stress_boot on "$i")$'\n'
-		stress_off+=$(stress_boot off "$i")$'\n'
+		log "stress-ng run $i of $stress_runs: $order"
+		for v in $order; do
+			if [ "$v" = on ]; then stress_on+=$(stress_boot on "$i")$'\n'
+			else stress_off+=$(stress_boot off "$i")$'\n'; fi
+		done
 	fi
 	kbuild_unlock
 done

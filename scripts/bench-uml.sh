@@ -9,7 +9,7 @@
 #    a forked family (ns per folio_referenced() and per whole rmap_walk(),
 #    VMAs visited and mapping per walk), and the VMAs a few workloads leave;
 #  - uml/swapbench booted as init on each (mem=128M, swap on a host file as
-#    ubd0), 3 runs per kernel interleaved (on, off, on, off, ...): MB/s of
+#    ubd0), 3 runs per kernel interleaved (on, off, then off, on, ...): MB/s of
 #    filling, COW, MADV_PAGEOUT and reading back (swap-in), medians;
 #  - uml/forktree booted as init on each (scripts/bench-forktree.sh:
 #    mem=1G slab_nomerge, 3 runs per kernel interleaved): a fork tree of
@@ -123,8 +123,9 @@ sed -n 's/^off //p' "$figs/lines" >"$figs/off"
 swap_on= swap_off=
 for ((i = 1; i <= swap_runs; i++)); do
 	log "swapbench run $i of $swap_runs on each kernel"
-	swap_on+=$(swap on "$i")$'\n'
-	swap_off+=$(swap off "$i")$'\n'
+	for v in $(bench_order "$i" on off); do
+		if [ "$v" = on ]; then swap_on+=$(swap on "$i")$'\n'; else swap_off+=$(swap off "$i")$'\n'; fi
+	done
 done
 # Lines to files: many boots' lines exceed what one environment variable
 # may hold (128 KiB).

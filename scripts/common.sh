@@ -397,20 +397,36 @@ bench_suite_boot() {
 		die "mremap_bench failed or printed no figures on $kernel (log: $log)"
 }
 
+# bench_order ROUND ITEM...: the ITEMs in the order round ROUND (from 1)
+# boots them, one per line: rotated by one each round (a b c, b c a, c a
+# b, ...; for two kernels on off, off on, ...), so that no kernel always
+# boots first after a round's start, when the host's speed may differ
+# (it drifts in stretches of seconds: results.md, "2026-12-06 evening").
+# The one order of the benchmark scripts' rounds.
+bench_order() {
+	local r=$1 i
+	shift
+	local items=("$@")
+	for ((i = 0; i < ${#items[@]}; i++)); do
+		echo "${items[(r - 1 + i) % ${#items[@]}]}"
+	done
+}
+
 # bench_interleave LINES BOOTS CPU GLOB ROUNDS LOGPREFIX NAME=KERNEL...:
-# BOOTS rounds, each booting every KERNEL in turn into the mremap_bench
+# BOOTS rounds, each booting every KERNEL in turn (bench_order) into the mremap_bench
 # cases GLOB (bench_suite_boot, console to LOGPREFIX-NAME.log) under the
 # build lock, so that no kernel build of the scripts runs beside a round;
 # LINES gets each boot's figures after its NAME. LINES is a file, not a
 # variable: many boots' lines exceed what one environment variable may
 # hold (128 KiB). The one interleaving of the comparing scripts.
 bench_interleave() {
-	local lines=$1 boots=$2 cpu=$3 glob=$4 rounds=$5 logp=$6 i nk out
+	local lines=$1 boots=$2 cpu=$3 glob=$4 rounds=$5 logp=$6 i nk out order
 	shift 6
 	: >"$lines"
 	for ((i = 1; i <= boots; i++)); do
 		kbuild_lock
-		for nk in "$@"; do
+		mapfile -t order < <(bench_order "$i" "$@")
+		for nk in "${order[@]}"; do
 			out=$(bench_suite_boot "${nk#*=}" "$logp-${nk%%=*}.log" \
 				"$cpu" "$glob" "$rounds")
 			sed "s/^/${nk%%=*} /" <<<"$out" >>"$lines"
