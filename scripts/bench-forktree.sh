@@ -8,7 +8,8 @@
 # uml/forktree (built static, guest_program) is booted as init on each
 # kernel with mem=1G and slab_nomerge (so anon_vma_chain and any
 # anon_space cache are caches of their own in /proc/slabinfo), --runs
-# times (3) interleaved: on, off, then off, on, ... (bench_order). Each boot runs, seeded:
+# times (3) interleaved: on, off, then off, on, ... (bench_order). Each
+# boot runs, seeded:
 #  - the fork tree for 10, 100 and 1000 children and a depth-3 tree of
 #    100 children with 9 grandchildren each: fork time (total and per
 #    fork), the children's copy on write, exit time, rmap metadata in
@@ -22,7 +23,8 @@
 # bigger), with a control beside the forks, the server's operation and
 # the heap's mremap ("ratio ...:syscall", a getppid() system call timed
 # right after the part, which no patch touches: its ratio is the host's)
-# and the figure over it ("ratio ...:per_syscall"), and writes every run's figures to build/bench-forktree.json
+# and the figure over it ("ratio ...:per_syscall"), and writes every
+# run's figures to build/bench-forktree.json
 # (or --json FILE). Arguments after "--" go to the program (KEY=VALUE,
 # uml/forktree.c), replacing the defaults below where they name the same
 # key.
@@ -88,14 +90,14 @@ boot() {
 
 start=$SECONDS
 echo "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC'); host: $(uname -srm), $(nproc) CPUs; tree: $(git -C "$TREE" describe --always --tags 2>/dev/null || echo unknown); runs: $runs per kernel, mem=$mem slab_nomerge; forktree ${args[*]}"
-out_on='' out_off=''
+declare -A out=([on]='' [off]='')
 for ((i = 1; i <= runs; i++)); do
 	log "forktree run $i of $runs: $(bench_order "$i" on off | paste -sd ' ')"
 	for v in $(bench_order "$i" on off); do
-		if [ "$v" = on ]; then out_on+=$(boot on "$i")$'\n'; else out_off+=$(boot off "$i")$'\n'; fi
+		out[$v]+=$(boot "$v" "$i")$'\n'
 	done
 done
-ON="$out_on" OFF="$out_off" JSON="$json" MEM="$mem" PYTHONPATH="$PROJECT/scripts" python3 - <<'EOF'
+ON="${out[on]}" OFF="${out[off]}" JSON="$json" MEM="$mem" PYTHONPATH="$PROJECT/scripts" python3 - <<'EOF'
 import json, os, re, statistics
 
 from bench_lines import paired, ratio as bench_ratio

@@ -248,7 +248,8 @@ echo "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC'); host: $(uname -srm), $(nproc) C
 [ "$runs" -gt 0 ] && echo "loops: $runs boots per kernel; ${loop_args[*]}"
 [ "$stress_runs" -gt 0 ] && echo "stress-ng $($stress_ng --version | awk '{ print $3 }'): $stress_runs boots per kernel; each stressor alone, 1 worker, --timeout ${stress_secs}s --verify --metrics: $(printf '%s; ' "${stressors[@]}")"
 echo "bench kernels built: on $(date -u -r "$(bench_kdir on)/linux" '+%Y-%m-%d %H:%M UTC'), off $(date -u -r "$(bench_kdir off)/linux" '+%Y-%m-%d %H:%M UTC')"
-loops_on='' loops_off='' stress_on='' stress_off='' waited=0
+declare -A loops_out=([on]='' [off]='') stress_out=([on]='' [off]='')
+waited=0
 for ((i = 1; i <= (runs > stress_runs ? runs : stress_runs); i++)); do
 	# One round under the build lock: no kernel build beside the timed boots.
 	t=$SECONDS
@@ -259,20 +260,18 @@ for ((i = 1; i <= (runs > stress_runs ? runs : stress_runs); i++)); do
 	if [ "$i" -le "$runs" ]; then
 		log "loops run $i of $runs: $order"
 		for v in $order; do
-			if [ "$v" = on ]; then loops_on+=$(loops_boot on "$i")$'\n'
-			else loops_off+=$(loops_boot off "$i")$'\n'; fi
+			loops_out[$v]+=$(loops_boot "$v" "$i")$'\n'
 		done
 	fi
 	if [ "$i" -le "$stress_runs" ]; then
 		log "stress-ng run $i of $stress_runs: $order"
 		for v in $order; do
-			if [ "$v" = on ]; then stress_on+=$(stress_boot on "$i")$'\n'
-			else stress_off+=$(stress_boot off "$i")$'\n'; fi
+			stress_out[$v]+=$(stress_boot "$v" "$i")$'\n'
 		done
 	fi
 	kbuild_unlock
 done
-CTL=$control_secs ARGS="${loop_args[*]}" LON="$loops_on" LOFF="$loops_off" SON="$stress_on" SOFF="$stress_off" JSON="$json" \
+CTL=$control_secs ARGS="${loop_args[*]}" LON="${loops_out[on]}" LOFF="${loops_out[off]}" SON="${stress_out[on]}" SOFF="${stress_out[off]}" JSON="$json" \
 	PYTHONPATH="$PROJECT/scripts" python3 - <<'EOF'
 import json, os, re, statistics
 
@@ -304,6 +303,17 @@ def by_run(a, b):
     runs = sorted(set(fa) & set(fb))
     return [fa[r] for r in runs], [fb[r] for r in runs]
 
+def ratio_pair(x, y):
+    """x over y: the ratio of the medians, and paired (each run's, their median)"""
+    return summary(x)[0] / summary(y)[0], paired(*by_run(x, y))
+
+def over_control(a, b, key, scale=1.0):
+    """a's and b's control (extra KEY, times SCALE) and their figures over it,
+    each [(run, value, extra)]: uml/loops.c's ref_ns, stress-ng --get's rate"""
+    ctl = [[(r, float(e[key]) * scale, e) for r, _, e in x] for x in (a, b)]
+    rel = [[(r, v / float(e[key]), e) for r, v, e in x] for x in (a, b)]
+    return ctl, rel
+
 def cell(v):
     m, lo, hi = summary(v)
     p = 2 if m < 100 else 1 if m < 10000 else 0
@@ -328,8 +338,7 @@ if lon:
         a, b = [(r, v / 1000, e) for r, v, e in lon[name]], [(r, v / 1000, e) for r, v, e in loff.get(name, [])]
         if not b:
             continue
-        r = summary(a)[0] / summary(b)[0]
-        pr = paired(*by_run(a, b))
+        r, pr = ratio_pair(a, b)
         print(f"{name:<15}{cell(a):>30}{cell(b):>30}{r:>7.2f}{pr:>8.2f}")
         ratios.append((f"loop_{name}", r))
         ratios.append((f"loop_{name}:paired", pr))
@@ -347,11 +356,9 @@ if lon:
     for name in lon:
         if name not in loff:
             continue
-        ref = [[(r, float(e['ref_ns']) / 1000, e) for r, _, e in x[name]] for x in (lon, loff)]
-        rel = [[(r, v / float(e['ref_ns']), e) for r, v, e in x[name]] for x in (lon, loff)]
-        rr = summary(ref[0])[0] / summary(ref[1])[0]
-        r = summary(rel[0])[0] / summary(rel[1])[0]
-        pr = paired(*by_run(*rel))
+        ref, rel = over_control(lon[name], loff[name], 'ref_ns', 1 / 1000)
+        rr = ratio_pair(ref[0], ref[1])[0]
+        r, pr = ratio_pair(rel[0], rel[1])
         print(f"{name:<15}{cell(ref[0]):>24}{cell(ref[1]):>24}{rr:>7.2f}"
               f"{summary(rel[0])[0]:>9.2f}{summary(rel[1])[0]:>9.2f}{r:>7.2f}{pr:>8.2f}")
         ratios.append((f"loop_{name}:syscall", rr))
@@ -382,8 +389,7 @@ if son:
         a, b = son[name], soff.get(name, [])
         if not b:
             continue
-        r = summary(b)[0] / summary(a)[0]
-        pr = paired(*by_run(b, a))
+        r, pr = ratio_pair(b, a)
         ops = '/'.join(f"{statistics.median(e[2]['bogo_ops'] for e in x):.0f}" for x in (a, b))
         print(f"{name:<10}{cell(a):>30}{cell(b):>30}{r:>7.2f}{pr:>8.2f}{ops:>16}")
         ratios.append((f"stress_{name}_bogo_ops", r))
@@ -398,11 +404,9 @@ if son:
     for name in son:
         if name not in soff:
             continue
-        ctl = [[(r, e['ctl_ops_s'], e) for r, _, e in x[name]] for x in (son, soff)]
-        rel = [[(r, v / e['ctl_ops_s'], e) for r, v, e in x[name]] for x in (son, soff)]
-        cr = summary(ctl[1])[0] / summary(ctl[0])[0]
-        r = summary(rel[1])[0] / summary(rel[0])[0]
-        pr = paired(*by_run(rel[1], rel[0]))
+        ctl, rel = over_control(son[name], soff[name], 'ctl_ops_s')
+        cr = ratio_pair(ctl[1], ctl[0])[0]
+        r, pr = ratio_pair(rel[1], rel[0])
         print(f"{name:<10}{cell(ctl[0]):>26}{cell(ctl[1]):>26}{cr:>7.2f}"
               f"{summary(rel[0])[0]:>11.4f}{summary(rel[1])[0]:>11.4f}{r:>7.2f}{pr:>8.2f}")
         ratios.append((f"stress_{name}_bogo_ops:control", cr))

@@ -120,17 +120,17 @@ bench_interleave "$figs/lines" "$boots" "$cpu" mremap_bench "$rounds" \
 	"$BUILD/bench" on="$(bench_kdir on)/linux" off="$(bench_kdir off)/linux"
 sed -n 's/^on //p' "$figs/lines" >"$figs/on"
 sed -n 's/^off //p' "$figs/lines" >"$figs/off"
-swap_on= swap_off=
+declare -A swap_out=([on]='' [off]='')
 for ((i = 1; i <= swap_runs; i++)); do
 	log "swapbench run $i of $swap_runs on each kernel"
 	for v in $(bench_order "$i" on off); do
-		if [ "$v" = on ]; then swap_on+=$(swap on "$i")$'\n'; else swap_off+=$(swap off "$i")$'\n'; fi
+		swap_out[$v]+=$(swap "$v" "$i")$'\n'
 	done
 done
 # Lines to files: many boots' lines exceed what one environment variable
 # may hold (128 KiB).
-printf '%s' "$swap_on" >"$figs/swap-on"
-printf '%s' "$swap_off" >"$figs/swap-off"
+printf '%s' "${swap_out[on]}" >"$figs/swap-on"
+printf '%s' "${swap_out[off]}" >"$figs/swap-off"
 python3 "$PROJECT/scripts/bench-uml-report.py" "$figs/on" "$figs/off" \
 	"$figs/swap-on" "$figs/swap-off" "$json"
 echo "bench-uml: figures also in $json"

@@ -56,7 +56,8 @@
  * and so on for "server" and "heap"; per_child counts children and
  * grandchildren.  syscall_ns, on the lines of the forks, the server's
  * operations and the heap's moves, is guest.h's control: CONTROL_CALLS
- * getppid() calls timed right after the part ran.  Slab figures are active_objs * objsize of /proc/slabinfo
+ * getppid() calls timed right after the part ran.  Slab figures are
+ * active_objs * objsize of /proc/slabinfo
  * (boot with slab_nomerge, or anon_vma_chain shares a cache with other
  * 64-byte objects), read right after a kmem_cache_shrink() of each cache
  * reported (slab_shrink(): without it SLUB counts the free objects of a

@@ -26,6 +26,7 @@
 #define DBG "/sys/kernel/debug/anon_space"
 #define PM_PRESENT (1ULL << 63)		/* /proc/PID/pagemap */
 #define PM_SWAPPED (1ULL << 62)
+#define PM_PFN(e)  ((e) & ((1ULL << 55) - 1))	/* bits 0-54: the page frame */
 
 /* The program's name, for its messages. */
 static const char *guest_name;

@@ -48,7 +48,6 @@
 #include <sys/wait.h>
 #include <time.h>
 
-#define PM_PFN(e)	((e) & ((1ULL << 55) - 1))	/* /proc/PID/pagemap */
 #define KSM_SYS		"/sys/kernel/mm/ksm/"
 
 static long page;

@@ -85,10 +85,10 @@
  *	loops: params secs=2 batch_ms=100 mb=128 pf_mb=8 dir=/tmp loops=all inject=none
  *	loops: page_fault2 file of 8 MiB in DIR, filesystem magic 0xc0ffee (hostfs)
  *	loops: NAME ops=N batches=B per_batch=n ns_per_op=MEDIAN min=MIN max=MAX vmas=V ref_ns=R
- *
- * and pfn_runs=K on the moves' lines (the moved region's page frames in
- * K runs of consecutive ones, read after its setup as root; see above).
  *	loops: PASS		(or "loops: FAIL (N errors)" after the errors)
+ *
+ * with pfn_runs=K on the moves' lines: the moved region's page frames in
+ * K runs of consecutive ones, read after its setup (count_pfn_runs()).
  */
 #define _GNU_SOURCE
 #include "guest.h"
@@ -384,6 +384,7 @@ static void fork_teardown(void)
 
 static unsigned long mr_pages;
 static char *mr_at[2];
+static int mr_cur;
 /*
  * The page frames of the moved region after its setup, in runs of
  * consecutive ones (/proc/self/pagemap), or -1 if not read: UML maps a
@@ -410,15 +411,13 @@ static long count_pfn_runs(const char *p, unsigned long pages)
 			runs = -1;
 			break;
 		}
-		e &= (1ULL << 55) - 1;	/* bits 0-54: the page frame number */
-		if (!i || e != prev + 1)
+		if (!i || PM_PFN(e) != prev + 1)
 			runs++;
-		prev = e;
+		prev = PM_PFN(e);
 	}
 	close(fd);
 	return runs;
 }
-static int mr_cur;
 
 static unsigned long *word(char *p, unsigned long page, int last)
 {
