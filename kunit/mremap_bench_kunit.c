@@ -854,6 +854,13 @@ static void vmas_fork_stacks(struct kunit *test)
  */
 #define RMAP_PAGES	256
 #define RMAP_SAMPLE	16
+/*
+ * VMAs a timed round visits at least: the sample walked again as often as
+ * it takes.  A round of 2048 visits lasts tens of microseconds, so UML's
+ * clock steps of 256 ns (bench_batch) are 1% of it or less; a round of
+ * the sample alone, 16 walks of one VMA, lasts about one step.
+ */
+#define RMAP_VISITS	2048
 
 static const unsigned int bench_children[] = { 1, 10, 100, 1000 };
 
@@ -989,21 +996,26 @@ static void rmap_expect(struct kunit *test, struct folio **folios,
 
 static void rmap_report(struct kunit *test, const char *op,
 			unsigned int children, u64 *ns, unsigned int n,
-			struct rmap_count count)
+			unsigned int batch, struct rmap_count count)
 {
 	sort(ns, n, sizeof(*ns), u64_cmp, NULL);
-	kunit_info(test, "bench: %s pages=%u children=%u rounds=%u median_ns=%llu min_ns=%llu visited=%u mapped=%u anon_space=%d rmap=%d\n",
-		   op, RMAP_PAGES, children, n, ns[n / 2], ns[0], count.visited,
-		   count.mapped, IS_ENABLED(CONFIG_ANON_SPACE),
+	kunit_info(test, "bench: %s pages=%u children=%u rounds=%u batch=%u median_ns=%llu min_ns=%llu visited=%u mapped=%u anon_space=%d rmap=%d\n",
+		   op, RMAP_PAGES, children, n, batch, ns[n / 2], ns[0],
+		   count.visited, count.mapped, IS_ENABLED(CONFIG_ANON_SPACE),
 		   IS_ENABLED(CONFIG_ANON_SPACE_RMAP));
 }
 
-/* Time folio_referenced() and the counting walk over @sample folios. */
+/*
+ * Time folio_referenced() and the counting walk over @sample folios, each
+ * round over the sample @reps times (RMAP_VISITS).
+ */
 static void rmap_time(struct kunit *test, const char *what,
 		      struct folio **sample, unsigned int children,
 		      struct rmap_count count)
 {
-	unsigned int r, k, n = bench_rounds, bad = 0;
+	unsigned int reps = DIV_ROUND_UP(RMAP_VISITS,
+					 RMAP_SAMPLE * max(count.visited, 1U));
+	unsigned int r, k, i, n = bench_rounds, bad = 0;
 	unsigned long vm_flags;
 	char op[32];
 	u64 *ns;
@@ -1017,25 +1029,29 @@ static void rmap_time(struct kunit *test, const char *what,
 	for (r = 0; r < n; r++) {
 		u64 t0 = ktime_get_ns();
 
-		for (k = 0; k < RMAP_SAMPLE; k++)
-			if (folio_referenced(sample[k], 0, NULL, &vm_flags) < 0)
-				bad++;
-		ns[r] = div_u64(ktime_get_ns() - t0, RMAP_SAMPLE);
+		for (i = 0; i < reps; i++)
+			for (k = 0; k < RMAP_SAMPLE; k++)
+				if (folio_referenced(sample[k], 0, NULL,
+						     &vm_flags) < 0)
+					bad++;
+		ns[r] = div_u64(ktime_get_ns() - t0, reps * RMAP_SAMPLE);
 	}
 	KUNIT_ASSERT_EQ(test, bad, 0);
 	snprintf(op, sizeof(op), "referenced_%s", what);
-	rmap_report(test, op, children, ns, n, count);
+	rmap_report(test, op, children, ns, n, reps * RMAP_SAMPLE, count);
 	for (r = 0; r < n; r++) {
 		u64 t0 = ktime_get_ns();
 
-		for (k = 0; k < RMAP_SAMPLE; k++)
-			if (rmap_count(sample[k]).mapped != count.mapped)
-				bad++;
-		ns[r] = div_u64(ktime_get_ns() - t0, RMAP_SAMPLE);
+		for (i = 0; i < reps; i++)
+			for (k = 0; k < RMAP_SAMPLE; k++)
+				if (rmap_count(sample[k]).mapped !=
+				    count.mapped)
+					bad++;
+		ns[r] = div_u64(ktime_get_ns() - t0, reps * RMAP_SAMPLE);
 	}
 	KUNIT_ASSERT_EQ(test, bad, 0);
 	snprintf(op, sizeof(op), "walk_%s", what);
-	rmap_report(test, op, children, ns, n, count);
+	rmap_report(test, op, children, ns, n, reps * RMAP_SAMPLE, count);
 }
 
 /*
@@ -1180,9 +1196,10 @@ BENCH_ARRAY_PARAM(stack_children, stack_children, children_to_desc);
 
 #define STACK_GROW	64
 
-static unsigned int stack_rounds = 4;
+/* Per row, not per child: a row of one child is timed as often as one of 64. */
+static unsigned int stack_rounds = 128;
 module_param(stack_rounds, uint, 0444);
-MODULE_PARM_DESC(stack_rounds, "timed rounds per child in bench_stack_children");
+MODULE_PARM_DESC(stack_rounds, "timed rounds of each bench_stack_children row, shared by its children (at least one each)");
 
 static unsigned int stack_pages = 4;
 module_param(stack_pages, uint, 0444);
@@ -1200,8 +1217,9 @@ MODULE_PARM_DESC(stack_vmas, "other VMAs of a faulted page in bench_stack_childr
  * the parent's grew.  With CONFIG_ANON_SPACE each growth takes indexes
  * the parent's holds, and shares them once it has found that every user
  * is a relative (a look into each mm's tree of the family, under the
- * allocator's mutex).  ns per growth; stack_rounds rounds per child, the
- * child's growth unmapped after each.  stack_vmas more VMAs of a faulted
+ * allocator's mutex).  ns per growth; stack_rounds rounds in all, as
+ * many for each child (at least one), the child's growth unmapped after
+ * each.  stack_vmas more VMAs of a faulted
  * page each in the parent, mapped before the fork, give the mm the VMA
  * tree, and the family the allocator's tree, of a process with libraries
  * and mappings: the test's mm has only a few VMAs.  stack_pages (4 by
@@ -1216,9 +1234,10 @@ static void bench_stack_children(struct kunit *test)
 	unsigned long s = free_area(test, NPAGES(1024)) + NPAGES(512);
 	struct mm_struct *parent = current->mm, **child;
 	unsigned int n = *children, sp = clamp(stack_pages, 1U, 256U), c, k, r;
+	unsigned int rounds = max(DIV_ROUND_UP(stack_rounds, n), 1U);
 	u64 *ns, t0;
 
-	ns = kunit_kcalloc(test, n * stack_rounds, sizeof(*ns), GFP_KERNEL);
+	ns = kunit_kcalloc(test, n * rounds, sizeof(*ns), GFP_KERNEL);
 	child = kunit_kcalloc(test, n, sizeof(*child), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, ns);
 	KUNIT_ASSERT_NOT_NULL(test, child);
@@ -1249,12 +1268,12 @@ static void bench_stack_children(struct kunit *test)
 	kthread_unuse_mm(parent);
 	for (c = 0; c < n; c++) {
 		kthread_use_mm(child[c]);
-		for (r = 0; r < stack_rounds; r++) {
+		for (r = 0; r < rounds; r++) {
 			t0 = ktime_get_ns();
 			for (k = 1; k <= STACK_GROW; k++)
 				if (grow_stack(s, s - NPAGES(k)))
 					break;
-			ns[c * stack_rounds + r] =
+			ns[c * rounds + r] =
 				div_u64(ktime_get_ns() - t0, STACK_GROW);
 			/* What was timed: every growth, the pages shared. */
 			expect_mapped(test, s - NPAGES(STACK_GROW),
@@ -1268,7 +1287,7 @@ static void bench_stack_children(struct kunit *test)
 		kthread_unuse_mm(child[c]);
 	}
 	kthread_use_mm(parent);
-	report_children(test, "stack_children", 1, n, ns, n * stack_rounds,
+	report_children(test, "stack_children", 1, n, ns, n * rounds,
 			STACK_GROW);
 	for (c = 0; c < n; c++)
 		mmput(child[c]);

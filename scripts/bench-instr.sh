@@ -24,8 +24,9 @@ usage() {
 	echo "usage: ${0##*/} [--glob GLOB] [--rounds A,B] [--functions N] [--jobs N] [--i1 SIZE,ASSOC,LINE] [--max-noise PCT] [--kernels ON OFF]"
 	echo "  --glob GLOB     mremap_bench cases (default $BENCH_TIMING_GLOB)"
 	echo "  --rounds A,B    timed rounds of the two runs of a case (default 3,63;"
-	echo "                  bench_rounds and stack_rounds; bench_fork's four times as"
-	echo "                  many: it forks in a quarter of them)"
+	echo "                  bench_rounds; bench_fork's four times as many: it forks in"
+	echo "                  a quarter of them; stack_rounds 16 times as many: a row's"
+	echo "                  rounds, shared by up to 64 children)"
 	echo "  --functions N   per timing, the N functions whose instructions per call"
 	echo "                  differ most between the kernels (default 8; 0: none)"
 	echo "  --jobs N        Valgrind runs at once (default: the CPUs, $(nproc))"
@@ -119,7 +120,7 @@ run_one() {
 	# bench_fork forks in a quarter of its rounds.
 	[ "$c" != bench_fork ] || r=$((r * 4))
 	kunit_boot_args "mremap_bench.$c" 1G lpj=1000000 "mremap_bench_kunit.bench_rounds=$r" \
-		"mremap_bench_kunit.stack_rounds=$r" "mremap_bench_kunit.bench_param=$p"
+		"mremap_bench_kunit.stack_rounds=$((r * 16))" "mremap_bench_kunit.bench_param=$p"
 	valgrind --tool=cachegrind --cache-sim=yes "${i1[@]}" --cachegrind-out-file="$f.cg" \
 		"$k" "${KUNIT_BOOT_ARGS[@]}" </dev/null >"$f.log" 2>"$f.vg" || true
 	grep -Eq '^ok [0-9]+ mremap_bench\r?$' "$f.log" && ! grep -q 'not ok' "$f.log" && [ -s "$f.cg" ] || {
