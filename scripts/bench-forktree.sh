@@ -8,8 +8,14 @@
 # uml/forktree (built static, guest_program) is booted as init on each
 # kernel with mem=1G and slab_nomerge (so anon_vma_chain and any
 # anon_space cache are caches of their own in /proc/slabinfo), --runs
-# times (3) interleaved: on, off, then off, on, ... (bench_order). Each
-# boot runs, seeded:
+# times (3), in rounds of one boot of each (common.sh's bench_round), one
+# after the other on one host CPU (--cpu, default 1): on, off, then off,
+# on, ... (bench_order). Not both at once, as bench-loops.sh runs its
+# boots: forktree's parts are counts of forks, not seconds, so the two
+# kernels reach them at different times, and each part then ran beside a
+# different part of the other (3 runs in pairs, 2026-12-06 21:19 UTC:
+# the server's operation 3.16 on over off, its control 2.63). Each boot
+# runs, seeded:
 #  - the fork tree for 10, 100 and 1000 children and a depth-3 tree of
 #    100 children with 9 grandchildren each: fork time (total and per
 #    fork), the children's copy on write, exit time, rmap metadata in
@@ -32,7 +38,7 @@ set -euo pipefail
 . "$(dirname "$0")/common.sh"
 usage() {
 	echo "usage: ${0##*/} [--runs N] [--mem SIZE] [--timeout SECONDS] [--json FILE] [-- FORKTREE_ARG...]"
-	echo "  --runs N     boots per kernel, interleaved on, off, then off, on, ... (default 3)"
+	echo "  --runs N     boots per kernel, in rounds of one of each (default 3)"
 	echo "  --mem SIZE   the guests' memory, mem=SIZE (default 1G)"
 	echo "  --timeout S  seconds per boot before the guest is killed (default 600)"
 	echo "  --cpu N|none host CPU the boots run on (taskset; default 1; none: unpinned)"
@@ -72,11 +78,13 @@ done
 prog=$(guest_program forktree)
 mkdir -p "$(dirname "$json")"
 
-# boot VARIANT N: uml/forktree on the VARIANT kernel (run N); its
-# "forktree:" lines with run=N, or die with the log's errors.
+# boot CPU VARIANT N: uml/forktree on the VARIANT kernel (run N) on host
+# CPU CPU (bench_round); its "forktree:" lines with run=N, or die with the
+# log's errors.
 boot() {
-	local log=$BUILD/bench-forktree-$1-$2.log
-	bench_pin "$cpu"
+	local log=$BUILD/bench-forktree-$2-$3.log
+	bench_pin "$1"
+	shift
 	uml_boot "$(bench_kdir "$1")/linux" "$log" "$secs" "$prog" \
 		"mem=$mem" slab_nomerge -- "${args[@]}"
 	if ! grep -qa '^forktree: PASS' "$log"; then
@@ -89,12 +97,13 @@ boot() {
 }
 
 start=$SECONDS
-echo "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC'); host: $(uname -srm), $(nproc) CPUs; tree: $(git -C "$TREE" describe --always --tags 2>/dev/null || echo unknown); runs: $runs per kernel, mem=$mem slab_nomerge; forktree ${args[*]}"
+echo "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC'); host: $(uname -srm), $(nproc) CPUs; tree: $(git -C "$TREE" describe --always --tags 2>/dev/null || echo unknown); runs: $runs per kernel on CPU $cpu, mem=$mem slab_nomerge; forktree ${args[*]}"
 declare -A out=([on]='' [off]='')
 for ((i = 1; i <= runs; i++)); do
-	log "forktree run $i of $runs: $(bench_order "$i" on off | paste -sd ' ')"
-	for v in $(bench_order "$i" on off); do
-		out[$v]+=$(boot "$v" "$i")$'\n'
+	log "forktree run $i of $runs: $(bench_round_how "$i" "$cpu")"
+	bench_round "$i" "$cpu" boot "$i"
+	for v in on off; do
+		out[$v]+=${BENCH_ROUND_OUT[$v]}$'\n'
 	done
 done
 ON="${out[on]}" OFF="${out[off]}" JSON="$json" MEM="$mem" PYTHONPATH="$PROJECT/scripts" python3 - <<'EOF'
@@ -200,7 +209,7 @@ print("Fork tree: V=16 VMAs x P=16 pages (or as given), each child copies on wri
 print("NxG = N children with G grandchildren each. fork: total ms of the N forks (per-fork median us);")
 print("cow: go to all parked; exit: release (closes in seeded order) to last wait; rmap bytes: slab delta")
 print("of anon_vma + anon_vma_chain (+ anon_space* caches, when they exist) with every process parked.")
-print("paired: the median of each run's on/off (the two boots next to each other: robust to boots")
+print("paired: the median of each run's on/off (the round's two boots: robust to boots")
 print("that fall into modes of different speed, results.md).")
 hdr = (f"{'tree':<8}{'figure':<17}{'on':>11}{'off':>11}{'ratio':>7}{'paired':>8}  {'on min-max':>19}  {'off min-max':>19}")
 print(hdr)

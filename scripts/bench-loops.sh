@@ -6,7 +6,7 @@
 # side by side. It builds no kernel: it needs both built (make bench).
 #
 #  - uml/loops (built static, guest_program) booted as init with mem=1G,
-#    --runs times (5) per kernel interleaved (on, off, then off, on, ...):
+#    --runs times (5) per kernel, in rounds of one boot of each (--cpu):
 #    mmap1, brk1, page_fault1, page_fault2 (MAP_PRIVATE of a file in
 #    build/loops-tmp on hostfs: the bench kernels have no tmpfs), fork,
 #    mremap_move1, mremap_move64, mremap_grow64, mmap1_child and
@@ -18,7 +18,7 @@
 #    batches; the table gives the median of the boots' figures and their
 #    range [min-max].
 #  - stress-ng (Debian's, from the host through hostfs, run by uml/run)
-#    booted the same way, --stress-runs times (3) per kernel interleaved:
+#    booted the same way, --stress-runs times (3) per kernel in rounds:
 #    one boot runs the mmap, mremap, brk, fork and vm stressors one after
 #    the other, each alone with 1 worker, --timeout 10s, --verify and
 #    --metrics (sizes below, small because a page fault costs ~50 us on
@@ -26,12 +26,18 @@
 #    boots' with their range. After each stressor, stress-ng --get for
 #    3 s: a control, as the loops' (uml/loops.c), of system calls no
 #    patch touches, timed in the seconds after the stressor's.
-# Every boot runs pinned to one host CPU (--cpu, default 1; taskset):
-# unpinned, UML's kernel and its guest processes (host processes it
-# switches between with ptrace) land on both CPUs and a system call took
-# about 4x as long, in modes that changed from boot to boot (mmap1
-# 38-202 us, mremap_move1 126-685 us in 6 boots, 2026-12-03; pinned to
-# CPU 0 or 1, 12 boots: 29-37 us and 36-48 us, either kernel).
+# Every boot runs pinned to one host CPU (taskset): unpinned, UML's
+# kernel and its guest processes (host processes it switches between
+# with ptrace) land on both CPUs and a system call took about 4x as long,
+# in modes that changed from boot to boot (mmap1 38-202 us, mremap_move1
+# 126-685 us in 6 boots, 2026-12-03; pinned to CPU 0 or 1, 12 boots:
+# 29-37 us and 36-48 us, either kernel). A round's on and off boots run
+# one after the other on CPU 1 (--cpu N), or with --cpu pair and
+# --stress-runs 0 at once, one on CPU 0 and one on CPU 1, swapped each
+# round (common.sh's bench_round): the loops run for seconds each, in step
+# on both kernels, so the host's speed, which drifts in stretches of
+# seconds, is the same for both; stress-ng's stressors do not keep step
+# (results.md, "2026-12-06 night").
 # The rounds hold the machine's build lock (kbuild_lock), one round (the
 # on and off boots of each kind) at a time, so that no kernel build runs
 # beside the timed boots. The lock does not keep out other work (another
@@ -60,12 +66,14 @@ set -euo pipefail
 . "$(dirname "$0")/common.sh"
 usage() {
 	echo "usage: ${0##*/} [--runs N] [--stress-runs N] [--stress-timeout S] [--mem SIZE] [--json FILE] [-- LOOPS_ARG...]"
-	echo "  --runs N            uml/loops boots per kernel, interleaved on, off, then off, on, ... (default 5; 0: none)"
-	echo "  --stress-runs N     stress-ng boots per kernel, interleaved (default 3; 0: none)"
+	echo "  --runs N            uml/loops boots per kernel, in rounds of one of each (default 5; 0: none)"
+	echo "  --stress-runs N     stress-ng boots per kernel, in rounds (default 3; 0: none)"
 	echo "  --stress-timeout S  seconds per stressor (stress-ng --timeout; default 10)"
 	echo "  --stressors LIST    the stressors to run, comma-separated (default mmap,mremap,brk,fork,vm)"
 	echo "  --mem SIZE          the guests' memory, mem=SIZE (default 1G)"
-	echo "  --cpu N|none        host CPU the boots run on (taskset; default 1; none: unpinned)"
+	echo "  --cpu N|none|pair   host CPU the boots run on (taskset; default 1; none: unpinned);"
+	echo "                      pair: the loops' two boots of a round at once on CPUs 0 and 1,"
+	echo "                      swapped each round (with --stress-runs 0)"
 	echo "  --quiet-wait S      before a round, wait up to S s while the machine is >25% busy (default 120; 0: no)"
 	echo "  e.g. ${0##*/} --runs 1 --stress-runs 0 -- secs=1 loops=mmap1,brk1"
 }
@@ -88,7 +96,7 @@ while [ $# -gt 0 ]; do
 	--stressors) [ -n "${2:-}" ] || { usage >&2; die "--stressors needs a list, e.g. fork,brk"; }
 		only_stressors=$2; shift 2 ;;
 	--mem) [ -n "${2:-}" ] || { usage >&2; die "--mem needs a size"; }; mem=$2; shift 2 ;;
-	--cpu) bench_cpu_arg --cpu "${2:-}"; cpu=$2; shift 2 ;;
+	--cpu) bench_cpu_arg --cpu "${2:-}" pair; cpu=$2; shift 2 ;;
 	--quiet-wait) [[ ${2:-} =~ ^[0-9]+$ ]] || { usage >&2; die "--quiet-wait needs a number of seconds"; }
 		quiet_wait=$2; shift 2 ;;
 	--json) [ -n "${2:-}" ] || { usage >&2; die "--json needs a file"; }; json=$2; shift 2 ;;
@@ -97,8 +105,13 @@ while [ $# -gt 0 ]; do
 	esac
 done
 [ "$runs" -gt 0 ] || [ "$stress_runs" -gt 0 ] || die "--runs 0 and --stress-runs 0: nothing to run"
+# In a pair the stressors, which keep no step, ran beside different work
+# of the other kernel: vm 0.41 and mmap 0.78 off/on (results.md).
+[ "$cpu" != pair ] || [ "$stress_runs" = 0 ] ||
+	die "--cpu pair times the loops only: add --stress-runs 0 (stress-ng's stressors keep no step between the kernels)"
 tmp=$BUILD/loops-tmp
-loop_args=(secs=2 batch_ms=100 mb=128 pf_mb=8 "dir=$tmp")
+# Each kernel its own directory: in a pair they run at once.
+loop_args=(secs=2 batch_ms=100 mb=128 pf_mb=8)
 for a in "$@"; do
 	[[ $a == ?*=* ]] || { usage >&2; die "program argument '$a' is not KEY=VALUE"; }
 	for i in "${!loop_args[@]}"; do
@@ -131,7 +144,7 @@ for v in on off; do
 	bench_kcheck "$v" 0 CONFIG_HOSTFS CONFIG_PROC_FS CONFIG_SYSFS
 done
 ncpus=$(nproc)	# before pin: nproc counts the CPUs it may run on
-mkdir -p "$(dirname "$json")" "$tmp"
+mkdir -p "$(dirname "$json")" "$tmp/on" "$tmp/off"
 [ "$runs" -gt 0 ] && loops=$(guest_program loops)
 if [ "$stress_runs" -gt 0 ]; then
 	command -v stress-ng >/dev/null || die "no stress-ng; run 'make deps' (scripts/deps.sh stress-ng)"
@@ -141,29 +154,32 @@ if [ "$stress_runs" -gt 0 ]; then
 	stress_sh=$BUILD/bench-stress.sh
 	{
 		echo '#!/bin/sh'
-		echo "# written by ${0##*/}: the stressors one at a time"
-		echo "cd '$tmp' || exit 1"
+		echo "# written by ${0##*/}: the stressors one at a time, in directory \$1"
+		echo 'cd "$1" || exit 1'
 		for s in "${stressors[@]}"; do
-			echo "'$stress_ng' --temp-path '$tmp' --${s%% *} 1 ${s#"${s%% *}"} --timeout ${stress_secs}s --verify --metrics 2>&1"
+			echo "'$stress_ng' --temp-path \"\$1\" --${s%% *} 1 ${s#"${s%% *}"} --timeout ${stress_secs}s --verify --metrics 2>&1"
 			echo "echo \"bench-stress: ${s%% *} exit=\$?\""
-			echo "'$stress_ng' --temp-path '$tmp' --get 1 --timeout ${control_secs}s --metrics 2>&1"
+			echo "'$stress_ng' --temp-path \"\$1\" --get 1 --timeout ${control_secs}s --metrics 2>&1"
 			echo "echo \"bench-stress: control after ${s%% *} exit=\$?\""
 		done
 	} >"$stress_sh"
 	chmod +x "$stress_sh"
 fi
 
-# other_busy START_NS START_JIFFIES: the percentage of time the CPUs
-# other than $cpu were busy since START (jiffies of /proc/stat: user,
-# nice, system, irq, softirq, steal), "-" when not pinned: work beside
-# the boot, which the build lock does not keep out (only builds).
+# other_busy CPU START_NS START_JIFFIES: the percentage of time the CPUs
+# other than CPU were busy since START (jiffies of /proc/stat: user,
+# nice, system, irq, softirq, steal), "-" when not pinned or in a pair
+# (the other kernel keeps the other CPU busy): work beside the boot,
+# which the build lock does not keep out (only builds).
 busy_jiffies() {
-	awk -v c="cpu$cpu" '$1 ~ /^cpu[0-9]+$/ && $1 != c { b += $2 + $3 + $4 + $7 + $8 + $9 }
+	awk -v c="cpu$1" '$1 ~ /^cpu[0-9]+$/ && $1 != c { b += $2 + $3 + $4 + $7 + $8 + $9 }
 		END { print b + 0 }' /proc/stat
 }
 other_busy() {
-	[ "$cpu" != none ] && [ "$ncpus" -gt 1 ] || { echo -; return; }
-	awk -v t0="$1" -v j0="$2" -v t1="$(date +%s%N)" -v j1="$(busy_jiffies)" \
+	local c=$1
+	shift
+	[ "$cpu" != none ] && [ "$cpu" != pair ] && [ "$ncpus" -gt 1 ] || { echo -; return; }
+	awk -v t0="$1" -v j0="$2" -v t1="$(date +%s%N)" -v j1="$(busy_jiffies "$c")" \
 	    -v hz="$(getconf CLK_TCK)" -v n="$((ncpus - 1))" \
 		'BEGIN { printf "%.0f\n", 100 * (j1 - j0) / hz / ((t1 - t0) / 1e9) / n }'
 }
@@ -193,14 +209,17 @@ wait_quiet() {
 	done
 }
 
-# loops_boot VARIANT N: uml/loops on the VARIANT kernel (run N); its
-# figure lines with run=N, or die with the log's errors.
+# loops_boot CPU VARIANT N: uml/loops on the VARIANT kernel (run N) on
+# host CPU CPU (bench_round); its figure lines with run=N, or die with the
+# log's errors.
 loops_boot() {
-	local log=$BUILD/bench-loops-$1-$2.log t0 j0 busy
-	bench_pin "$cpu"
-	t0=$(date +%s%N) j0=$(busy_jiffies)
-	uml_boot "$(bench_kdir "$1")/linux" "$log" 600 "$loops" "mem=$mem" -- "${loop_args[@]}"
-	busy=$(other_busy "$t0" "$j0")
+	local c=$1 log=$BUILD/bench-loops-$2-$3.log t0 j0 busy
+	shift
+	bench_pin "$c"
+	t0=$(date +%s%N) j0=$(busy_jiffies "$c")
+	uml_boot "$(bench_kdir "$1")/linux" "$log" 600 "$loops" "mem=$mem" -- \
+		"dir=$tmp/$1" "${loop_args[@]}"
+	busy=$(other_busy "$c" "$t0" "$j0")
 	if ! grep -qa '^loops: PASS' "$log"; then
 		grep -a 'loops: error' "$log" | tr -d '\r' | head -10 >&2 || true
 		grep -qa '^loops: FAIL' "$log" ||
@@ -210,15 +229,17 @@ loops_boot() {
 	grep -a '^loops: [a-z_0-9]* ops=' "$log" | tr -d '\r' | sed "s/\$/ run=$2 other_busy=$busy/"
 }
 
-# stress_boot VARIANT N: the stressors on the VARIANT kernel (run N);
-# "stress NAME bogo_ops= real_s= ops_s= run=N" lines, or die.
+# stress_boot CPU VARIANT N: the stressors on the VARIANT kernel (run N)
+# on host CPU CPU (bench_round); "stress NAME bogo_ops= real_s= ops_s=
+# run=N" lines, or die.
 stress_boot() {
-	local log=$BUILD/bench-stress-$1-$2.log s name t0 j0 busy
-	bench_pin "$cpu"
-	t0=$(date +%s%N) j0=$(busy_jiffies)
+	local c=$1 log=$BUILD/bench-stress-$2-$3.log s name t0 j0 busy
+	shift
+	bench_pin "$c"
+	t0=$(date +%s%N) j0=$(busy_jiffies "$c")
 	uml_boot "$(bench_kdir "$1")/linux" "$log" $((${#stressors[@]} * (stress_secs + control_secs + 90) + 60)) \
-		"$run_prog" "mem=$mem" -- "$stress_sh"
-	busy=$(other_busy "$t0" "$j0")
+		"$run_prog" "mem=$mem" -- "$stress_sh" "$tmp/$1"
+	busy=$(other_busy "$c" "$t0" "$j0")
 	tr -d '\r' <"$log" >"$log.txt"
 	grep -qx 'run: exit 0' "$log.txt" ||
 		die "stress-ng did not finish on the $1 kernel, run $2 (log: $log)"
@@ -244,7 +265,7 @@ stress_boot() {
 }
 
 start=$SECONDS
-echo "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC'); host: $(uname -srm), $(nproc) CPUs; tree: $(git -C "$TREE" describe --always --tags 2>/dev/null || echo unknown); mem=$mem; boots on CPU $cpu"
+echo "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC'); host: $(uname -srm), $(nproc) CPUs; tree: $(git -C "$TREE" describe --always --tags 2>/dev/null || echo unknown); mem=$mem; boots $(if [ "$cpu" = pair ]; then echo "in pairs, on and off at once on CPUs 0 and 1"; else echo "on CPU $cpu"; fi)"
 [ "$runs" -gt 0 ] && echo "loops: $runs boots per kernel; ${loop_args[*]}"
 [ "$stress_runs" -gt 0 ] && echo "stress-ng $($stress_ng --version | awk '{ print $3 }'): $stress_runs boots per kernel; each stressor alone, 1 worker, --timeout ${stress_secs}s --verify --metrics: $(printf '%s; ' "${stressors[@]}")"
 echo "bench kernels built: on $(date -u -r "$(bench_kdir on)/linux" '+%Y-%m-%d %H:%M UTC'), off $(date -u -r "$(bench_kdir off)/linux" '+%Y-%m-%d %H:%M UTC')"
@@ -256,21 +277,23 @@ for ((i = 1; i <= (runs > stress_runs ? runs : stress_runs); i++)); do
 	kbuild_lock
 	waited=$((waited + SECONDS - t))
 	wait_quiet
-	order=$(bench_order "$i" on off | paste -sd ' ')
 	if [ "$i" -le "$runs" ]; then
-		log "loops run $i of $runs: $order"
-		for v in $order; do
-			loops_out[$v]+=$(loops_boot "$v" "$i")$'\n'
+		log "loops run $i of $runs: $(bench_round_how "$i" "$cpu")"
+		bench_round "$i" "$cpu" loops_boot "$i"
+		for v in on off; do
+			loops_out[$v]+=${BENCH_ROUND_OUT[$v]}$'\n'
 		done
 	fi
 	if [ "$i" -le "$stress_runs" ]; then
-		log "stress-ng run $i of $stress_runs: $order"
-		for v in $order; do
-			stress_out[$v]+=$(stress_boot "$v" "$i")$'\n'
+		log "stress-ng run $i of $stress_runs: $(bench_round_how "$i" "$cpu")"
+		bench_round "$i" "$cpu" stress_boot "$i"
+		for v in on off; do
+			stress_out[$v]+=${BENCH_ROUND_OUT[$v]}$'\n'
 		done
 	fi
 	kbuild_unlock
 done
+HOW=$(if [ "$cpu" = pair ]; then echo "in pairs at once"; else echo interleaved; fi) \
 CTL=$control_secs ARGS="${loop_args[*]}" LON="${loops_out[on]}" LOFF="${loops_out[off]}" SON="${stress_out[on]}" SOFF="${stress_out[off]}" JSON="$json" \
 	PYTHONPATH="$PROJECT/scripts" python3 - <<'EOF'
 import json, os, re, statistics
@@ -320,13 +343,14 @@ def cell(v):
     return f"{m:.{p}f} [{lo:.{p}f}-{hi:.{p}f}]"
 
 ratios, out = [], {}
+how = os.environ['HOW']
 lon, loff = parse(os.environ['LON'], 'loops'), parse(os.environ['LOFF'], 'loops')
 if lon:
     n = len(next(iter(lon.values())))
     print()
-    print(f"uml/loops, mem=1G; {n} boots per kernel, interleaved; us per operation: the median of")
+    print(f"uml/loops, mem=1G; {n} boots per kernel, {how}; us per operation: the median of")
     print("the boots' figures (each the median of its batches) [lowest-highest boot]; ratio: on/off;")
-    print("paired: the median of each run's on/off (the two boots next to each other)")
+    print("paired: the median of each run's on/off (the round's two boots)")
     a = dict(w.split('=', 1) for w in os.environ['ARGS'].split())
     print(f"An operation: mmap1 mmap+munmap of {a['mb']} MiB; brk1 brk grow+shrink by a page; page_fault1/2")
     print(f"mmap of {a['pf_mb']} MiB, a write to each page, munmap (anonymous / MAP_PRIVATE of a hostfs file);")
@@ -381,9 +405,9 @@ son, soff = parse(os.environ['SON'], 'stress'), parse(os.environ['SOFF'], 'stres
 if son:
     n = len(next(iter(son.values())))
     print()
-    print(f"stress-ng, mem=1G; {n} boots per kernel, interleaved; bogo ops/s (real time): the median")
+    print(f"stress-ng, mem=1G; {n} boots per kernel, {how}; bogo ops/s (real time): the median")
     print("[lowest-highest boot]; ratio: off/on (above 1: on is slower); paired: the median of each")
-    print("run's off/on (the two boots next to each other); bogo ops: the median count")
+    print("run's off/on (the round's two boots); bogo ops: the median count")
     print(f"{'stressor':<10}{'ANON_SPACE_RMAP=y':>30}{'ANON_SPACE=n':>30}{'ratio':>7}{'paired':>8}{'bogo ops y/n':>16}")
     for name in son:
         a, b = son[name], soff.get(name, [])

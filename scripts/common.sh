@@ -348,10 +348,17 @@ positive_arg() {
 		{ usage >&2; die "$1 needs a positive number"; }
 }
 
-# bench_cpu_arg OPTION VALUE: check a benchmark's host CPU argument (a
-# CPU number of this machine, or "none"), or die with a usage line.
+# bench_cpu_arg OPTION VALUE [pair]: check a benchmark's host CPU argument
+# (a CPU number of this machine, or "none"; with a third argument "pair"
+# too: both kernels at once, bench_round), or die with a usage line.
 bench_cpu_arg() {
-	[[ ${2:-} =~ ^([0-9]+|none)$ ]] || { usage >&2; die "$1 needs a CPU number or 'none'"; }
+	if [ "${3:-}" = pair ] && [ "${2:-}" = pair ]; then
+		[ "$(nproc)" -ge 2 ] || die "$1 pair needs two CPUs; this machine has $(nproc)"
+		command -v taskset >/dev/null || die "no taskset (util-linux); run 'make deps'"
+		return
+	fi
+	[[ ${2:-} =~ ^([0-9]+|none)$ ]] ||
+		{ usage >&2; die "$1 needs a CPU number or 'none'${3:+ or 'pair'}"; }
 	[ "$2" = none ] && return
 	command -v taskset >/dev/null || die "no taskset (util-linux); run 'make deps', or $1 none"
 	[ "$2" -lt "$(nproc)" ] || die "$1 $2: this machine has CPUs 0-$(($(nproc) - 1))"
@@ -410,6 +417,61 @@ bench_order() {
 	for ((i = 0; i < ${#items[@]}; i++)); do
 		echo "${items[(r - 1 + i) % ${#items[@]}]}"
 	done
+}
+
+# bench_round ROUND CPU FUNC ARG...: the two boots of a program benchmark's
+# round ROUND (from 1), "FUNC HOSTCPU on ARG..." and "FUNC HOSTCPU off
+# ARG...", each in a subshell that FUNC pins to HOSTCPU (bench_pin) and
+# whose figures it prints. With CPU a host CPU or "none", one after the
+# other in bench_order ROUND, both on CPU. With CPU "pair", both at once,
+# one on each of host CPUs 0 and 1, which CPU runs which kernel swapped
+# each round (bench_order): the host's speed, which drifts in stretches
+# of seconds (results.md, "2026-12-06 evening"), is then the same for the
+# two figures of a round, as Laaber et al. found for benchmarks in cloud
+# VMs ("Software microbenchmarking in the cloud. How bad is it really?",
+# EMSE 2019: both versions at once on one instance), for a workload that
+# runs for fixed times, in step on both kernels (uml/loops), not for one
+# of fixed counts (results.md, "2026-12-06 night"). Sets the
+# associative array BENCH_ROUND_OUT (on, off) to their output; dies if
+# either boot failed (FUNC's own error above). The one way the program
+# benchmarks pair their kernels.
+declare -gA BENCH_ROUND_OUT=()
+bench_round() {
+	# Locals prefixed: FUNC runs in their scope (bash's dynamic scoping)
+	# and must see its script's own variables.
+	local _br_round=$1 _br_cpu=$2 _br_fn=$3 _br_dir _br_v _br_ok=1 _br_c _br_on _br_off
+	shift 3
+	_br_dir=$(mktemp -d "${TMPDIR:-/tmp}/bench-round.XXXXXX")
+	if [ "$_br_cpu" = pair ]; then
+		mapfile -t _br_c < <(bench_order "$_br_round" 0 1)
+		( "$_br_fn" "${_br_c[0]}" on "$@" ) >"$_br_dir/on" &
+		_br_on=$!
+		( "$_br_fn" "${_br_c[1]}" off "$@" ) >"$_br_dir/off" &
+		_br_off=$!
+		wait "$_br_on" || _br_ok=0
+		wait "$_br_off" || _br_ok=0
+	else
+		for _br_v in $(bench_order "$_br_round" on off); do
+			( "$_br_fn" "$_br_cpu" "$_br_v" "$@" ) >"$_br_dir/$_br_v" || { _br_ok=0; break; }
+		done
+	fi
+	if [ "$_br_ok" = 1 ]; then
+		BENCH_ROUND_OUT[on]=$(<"$_br_dir/on")
+		BENCH_ROUND_OUT[off]=$(<"$_br_dir/off")
+	fi
+	rm -rf "$_br_dir"
+	[ "$_br_ok" = 1 ] || die "a boot of round $_br_round failed (its error above)"
+}
+
+# bench_round_how ROUND CPU: how bench_round runs round ROUND, for a log line.
+bench_round_how() {
+	local c
+	if [ "$2" = pair ]; then
+		mapfile -t c < <(bench_order "$1" 0 1)
+		echo "on (CPU ${c[0]}) and off (CPU ${c[1]}) at once"
+	else
+		echo "$(bench_order "$1" on off | paste -sd ' '), CPU $2"
+	fi
 }
 
 # bench_interleave LINES BOOTS CPU GLOB ROUNDS LOGPREFIX NAME=KERNEL...:
