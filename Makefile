@@ -113,10 +113,10 @@ bench: ## allocator ns/op at 10^3..10^5 ranges, span/footprint; with ANON_SPACE 
 	@$(S)/bench-instr.sh
 	@$(S)/bench-placement.sh
 
-forktree: ## uml/forktree on the two bench kernels (built by make bench): fork tree of 10..1000 children, server, mremap heap; RUNS=3 per kernel
+forktree: ## uml/forktree on the two bench kernels (built by make bench): fork tree of 10..1000 children, server, mremap heap; RUNS=5 per kernel
 	@$(S)/bench-forktree.sh $(if $(RUNS),--runs $(RUNS))
 
-bench-loops: ## uml/loops (mmap1, brk1, page_fault1/2, fork, mremap, mmap1/brk1 in a fork child) and stress-ng mm stressors on the two bench kernels (built by make bench); RUNS=5, STRESS_RUNS=3 per kernel
+bench-loops: ## uml/loops (mmap1, brk1, page_fault1/2, fork, mremap, mmap1/brk1 in a fork child) and stress-ng mm stressors on the two bench kernels (built by make bench); RUNS=7, STRESS_RUNS=5 per kernel
 	@$(S)/bench-loops.sh $(if $(RUNS),--runs $(RUNS)) $(if $(STRESS_RUNS),--stress-runs $(STRESS_RUNS))
 
 bench-compare: ## mremap_bench cases on KERNELS="name=binary ..." (kept bench kernels, experiments; the last is the reference), BOOTS=11 interleaved, GLOB=, PARAMS="stack_pages=36 ..." (the suite's module parameters); builds nothing

@@ -8,7 +8,7 @@
 # uml/forktree (built static, guest_program) is booted as init on each
 # kernel with mem=1G and slab_nomerge (so anon_vma_chain and any
 # anon_space cache are caches of their own in /proc/slabinfo), --runs
-# times (3), in rounds of one boot of each (common.sh's bench_round), one
+# times (5), in rounds of one boot of each (common.sh's bench_round), one
 # after the other on one host CPU (--cpu, default 1): on, off, then off,
 # on, ... (bench_order). Not both at once, as bench-loops.sh runs its
 # boots: forktree's parts are counts of forks, not seconds, so the two
@@ -38,14 +38,14 @@ set -euo pipefail
 . "$(dirname "$0")/common.sh"
 usage() {
 	echo "usage: ${0##*/} [--runs N] [--mem SIZE] [--timeout SECONDS] [--json FILE] [-- FORKTREE_ARG...]"
-	echo "  --runs N     boots per kernel, in rounds of one of each (default 3)"
+	echo "  --runs N     boots per kernel, in rounds of one of each (default 5)"
 	echo "  --mem SIZE   the guests' memory, mem=SIZE (default 1G)"
 	echo "  --timeout S  seconds per boot before the guest is killed (default 600)"
 	echo "  --cpu N|none host CPU the boots run on (taskset; default 1; none: unpinned)"
 	echo "  e.g. ${0##*/} --runs 1 -- children=10,100 seed=7"
 }
 json=$BUILD/bench-forktree.json
-runs=3
+runs=5
 mem=1G
 secs=600
 cpu=1

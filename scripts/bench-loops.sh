@@ -6,7 +6,7 @@
 # side by side. It builds no kernel: it needs both built (make bench).
 #
 #  - uml/loops (built static, guest_program) booted as init with mem=1G,
-#    --runs times (5) per kernel, in rounds of one boot of each (--cpu):
+#    --runs times (7) per kernel, in rounds of one boot of each (--cpu):
 #    mmap1, brk1, page_fault1, page_fault2 (MAP_PRIVATE of a file in
 #    build/loops-tmp on hostfs: the bench kernels have no tmpfs), fork,
 #    mremap_move1, mremap_move64, mremap_grow64, mmap1_child and
@@ -18,7 +18,7 @@
 #    batches; the table gives the median of the boots' figures and their
 #    range [min-max].
 #  - stress-ng (Debian's, from the host through hostfs, run by uml/run)
-#    booted the same way, --stress-runs times (3) per kernel in rounds:
+#    booted the same way, --stress-runs times (5) per kernel in rounds:
 #    one boot runs the mmap, mremap, brk, fork and vm stressors one after
 #    the other, each alone with 1 worker, --timeout 10s, --verify and
 #    --metrics (sizes below, small because a page fault costs ~50 us on
@@ -66,8 +66,8 @@ set -euo pipefail
 . "$(dirname "$0")/common.sh"
 usage() {
 	echo "usage: ${0##*/} [--runs N] [--stress-runs N] [--stress-timeout S] [--mem SIZE] [--json FILE] [-- LOOPS_ARG...]"
-	echo "  --runs N            uml/loops boots per kernel, in rounds of one of each (default 5; 0: none)"
-	echo "  --stress-runs N     stress-ng boots per kernel, in rounds (default 3; 0: none)"
+	echo "  --runs N            uml/loops boots per kernel, in rounds of one of each (default 7; 0: none)"
+	echo "  --stress-runs N     stress-ng boots per kernel, in rounds (default 5; 0: none)"
 	echo "  --stress-timeout S  seconds per stressor (stress-ng --timeout; default 10)"
 	echo "  --stressors LIST    the stressors to run, comma-separated (default mmap,mremap,brk,fork,vm)"
 	echo "  --mem SIZE          the guests' memory, mem=SIZE (default 1G)"
@@ -78,8 +78,8 @@ usage() {
 	echo "  e.g. ${0##*/} --runs 1 --stress-runs 0 -- secs=1 loops=mmap1,brk1"
 }
 json=$BUILD/bench-loops.json
-runs=5
-stress_runs=3
+runs=7
+stress_runs=5
 stress_secs=10
 only_stressors=''
 mem=1G

@@ -18,8 +18,8 @@
 #    bytes in slab, VMAs; its own table and ratio lines after this one's;
 #  - will-it-scale-style loops (uml/loops: mmap1, brk1, page_fault1/2,
 #    fork, mremap move and grow) and stress-ng's mmap, mremap, brk, fork
-#    and vm stressors as programs on each (scripts/bench-loops.sh: 5 and
-#    3 boots per kernel interleaved, pinned to one CPU, under the build
+#    and vm stressors as programs on each (scripts/bench-loops.sh: 7 and
+#    5 boots per kernel interleaved, pinned to one CPU, under the build
 #    lock); its own tables and "ratio loop_*" / "ratio stress_*_bogo_ops"
 #    lines last (stress-ng's off/on of bogo ops/s: above 1 is slower too).
 # Ends with one line per compared operation, "ratio OPERATION VALUE": the
@@ -39,20 +39,20 @@ usage() {
 	echo "                 medians of the boots' medians, with their range"
 	echo "  --swap-runs N  swapbench boots per kernel, interleaved (default 3; 0: none)"
 	echo "  --swap-mb MB   swapbench's mapping (default 64, under mem=128M)"
-	echo "  --forktree-runs N  forktree boots per kernel, interleaved (default 3; 0: none)"
+	echo "  --forktree-runs N  forktree boots per kernel, interleaved (default 5; 0: none)"
 	echo "  --cpu N|none   host CPU every boot runs on (taskset; default 1; none: unpinned)"
-	echo "  --loops-runs N     uml/loops boots per kernel, interleaved (default 5; 0: none)"
-	echo "  --stress-runs N    stress-ng boots per kernel, interleaved (default 3; 0: none)"
+	echo "  --loops-runs N     uml/loops boots per kernel, interleaved (default 7; 0: none)"
+	echo "  --stress-runs N    stress-ng boots per kernel, interleaved (default 5; 0: none)"
 }
 json=$BUILD/bench-uml.json
 rounds=201
 boots=21
 swap_runs=3
 swap_mb=64
-forktree_runs=3
+forktree_runs=5
 cpu=1
-loops_runs=5
-stress_runs=3
+loops_runs=7
+stress_runs=5
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-h|--help) usage; exit 0 ;;
