@@ -12,7 +12,7 @@
 #    ubd0), 3 runs per kernel interleaved (on, off, then off, on, ...): MB/s of
 #    filling, COW, MADV_PAGEOUT and reading back (swap-in), medians;
 #  - uml/forktree booted as init on each (scripts/bench-forktree.sh:
-#    mem=1G slab_nomerge, 3 runs per kernel interleaved): a fork tree of
+#    mem=1G slab_nomerge, 5 runs per kernel interleaved): a fork tree of
 #    10, 100 and 1000 children (and 100 x 9 grandchildren), server
 #    workers and a realloc-heavy heap: fork and exit times, rmap metadata
 #    bytes in slab, VMAs; its own table and ratio lines after this one's;
@@ -81,11 +81,13 @@ grep -q '^config MREMAP_KUNIT_BENCH' "$TREE/mm/Kconfig" ||
 [ -e "$TREE/mm/tests/mremap_bench_kunit.c" ] ||
 	die "$TREE/mm/tests/mremap_bench_kunit.c is missing; run 'make prepare'"
 
-# swap VARIANT N: boot uml/swapbench on the VARIANT kernel (run N), with a
-# fresh swap file of twice the mapping; its "swapbench:" lines, or die.
+# swap CPU VARIANT N: boot uml/swapbench on the VARIANT kernel (run N) on
+# host CPU CPU (bench_round), with a fresh swap file of twice the mapping;
+# its "swapbench:" lines, or die.
 swap() {
-	local log=$BUILD/bench-swap-$1-$2.log img=$BUILD/bench-swap.img
-	bench_pin "$cpu"
+	local log=$BUILD/bench-swap-$2-$3.log img=$BUILD/bench-swap.img
+	bench_pin "$1"
+	shift
 	rm -f "$img"
 	truncate -s "$((swap_mb * 2 + 64))M" "$img"
 	mkswap -q "$img" >/dev/null || die "mkswap $img failed"
@@ -122,9 +124,10 @@ sed -n 's/^on //p' "$figs/lines" >"$figs/on"
 sed -n 's/^off //p' "$figs/lines" >"$figs/off"
 declare -A swap_out=([on]='' [off]='')
 for ((i = 1; i <= swap_runs; i++)); do
-	log "swapbench run $i of $swap_runs on each kernel"
-	for v in $(bench_order "$i" on off); do
-		swap_out[$v]+=$(swap "$v" "$i")$'\n'
+	log "swapbench run $i of $swap_runs: $(bench_round_how "$i" "$cpu")"
+	bench_round "$i" "$cpu" swap "$i"
+	for v in on off; do
+		swap_out[$v]+=${BENCH_ROUND_OUT[$v]}$'\n'
 	done
 done
 # Lines to files: many boots' lines exceed what one environment variable
