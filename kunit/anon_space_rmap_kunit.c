@@ -10,6 +10,8 @@
  * CONFIG_ANON_SPACE_RMAP the kernel's own walks (migration, referenced).
  */
 
+#include <linux/completion.h>
+#include <linux/kthread.h>
 #include <linux/shmem_fs.h>
 
 #include "anon_mm_kunit.h"
@@ -957,7 +959,7 @@ static void test_switch_migrate(struct kunit *test)
 	struct page_info before[2][SWITCH_PAGES], after[2][SWITCH_PAGES];
 	unsigned int nr_succeeded = 0, nr_folios = 0;
 	struct mm_struct *mms[2];
-	unsigned long x, i, walks;
+	unsigned long x, i, walks, pinned;
 	LIST_HEAD(folios);
 	int m, ret;
 
@@ -982,6 +984,7 @@ static void test_switch_migrate(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, nr_folios, SWITCH_PAGES + SWITCH_COWED);
 
 	walks = anon_space_rmap_walks();
+	pinned = anon_space_rmap_walks_pinned();
 	ret = migrate_pages(&folios, alloc_migration_target, NULL,
 			    (unsigned long)&mtc, MIGRATE_SYNC, MR_SYSCALL,
 			    &nr_succeeded);
@@ -992,6 +995,12 @@ static void test_switch_migrate(struct kunit *test)
 	/* One walk to unmap each folio, one to map its copy back. */
 	KUNIT_EXPECT_GE(test, anon_space_rmap_walks() - walks,
 			2UL * nr_folios);
+	/*
+	 * Only the walk that maps a copy back pins its anon_vma: the copy is
+	 * not mapped yet (the walk that unmaps a mapped folio needs no pin).
+	 */
+	KUNIT_EXPECT_EQ(test, anon_space_rmap_walks_pinned() - pinned,
+			(unsigned long)nr_folios);
 
 	for (m = 0; m < 2; m++)
 		for (i = 0; i < SWITCH_PAGES; i++) {
@@ -1048,7 +1057,7 @@ static void test_switch_referenced(struct kunit *test)
 {
 #if BUILTIN_TEST && IS_ENABLED(CONFIG_ANON_SPACE_RMAP) && \
 	IS_ENABLED(CONFIG_DEBUG_ANON_SPACE)
-	unsigned long x, i, walks, vm_flags, checked, unchecked;
+	unsigned long x, i, walks, pinned, vm_flags, checked, unchecked;
 	struct anon_space_verify before, after;
 	struct mm_struct *mms[2];
 	int m;
@@ -1070,12 +1079,16 @@ static void test_switch_referenced(struct kunit *test)
 			folio = pfn_folio(pi.pfn);
 			folio_get(folio);
 			walks = anon_space_rmap_walks();
+			pinned = anon_space_rmap_walks_pinned();
 			checked = anon_space_rmap_checks(&unchecked);
 			KUNIT_EXPECT_EQ(test, folio_referenced(folio, 0, NULL,
 							       &vm_flags),
 					want);
 			KUNIT_EXPECT_EQ(test, anon_space_rmap_walks() - walks,
 					1UL);
+			/* A mapped folio is walked without a pin. */
+			KUNIT_EXPECT_EQ(test, anon_space_rmap_walks_pinned() -
+					pinned, 0UL);
 			/* The kernel's walk was cross-checked first. */
 			KUNIT_EXPECT_EQ(test, anon_space_rmap_checks(&unchecked) -
 					checked, 1UL);
@@ -1258,6 +1271,75 @@ static void test_take_all_locks_space(struct kunit *test)
 #endif
 }
 
+#if IS_ENABLED(CONFIG_ANON_SPACE_RMAP)
+struct leaf_fork {
+	struct mm_struct *mm;
+	struct mm_struct *child;
+	struct completion done;
+};
+
+static int leaf_fork_fn(void *arg)
+{
+	struct leaf_fork *lf = arg;
+
+	lf->child = dup_child(lf->mm);
+	complete(&lf->done);
+	return 0;
+}
+#endif
+
+/*
+ * A walk of a mapped folio whose node has no children holds that node's
+ * i_mmap_rwsem alone, not the family's fork_rwsem: a fork of the node's
+ * mm must not link its child meanwhile, or the child could copy ptes of
+ * the folio that the walk has not reached yet and never will.  The case
+ * holds the lock as such a walk does and forks from another thread: the
+ * fork waits, and links its child once the lock is dropped.
+ */
+static void test_fork_waits_for_leaf_walk(struct kunit *test)
+{
+#if IS_ENABLED(CONFIG_ANON_SPACE_RMAP)
+	struct mm_struct *mm = attach(test);
+	unsigned long x = free_area(test, 8);
+	struct anon_space_node *node;
+	struct task_struct *thread;
+	struct leaf_fork lf = { .mm = mm };
+	bool done_early, linked_early;
+
+	map_at(test, x, 4);
+	fault(test, x, 4);
+	node = mm->anon_node;
+	KUNIT_ASSERT_NOT_NULL(test, node);
+	KUNIT_ASSERT_TRUE(test, list_empty(&node->children));
+	init_completion(&lf.done);
+
+	i_mmap_lock_read(&node->mapping);
+	thread = kthread_run(leaf_fork_fn, &lf, "anon_leaf_fork");
+	if (IS_ERR(thread)) {
+		i_mmap_unlock_read(&node->mapping);
+		KUNIT_FAIL(test, "kthread_run: %ld", PTR_ERR(thread));
+		return;
+	}
+	done_early = wait_for_completion_timeout(&lf.done,
+						 msecs_to_jiffies(100));
+	linked_early = !list_empty(&node->children);
+	i_mmap_unlock_read(&node->mapping);
+	if (!done_early)
+		wait_for_completion(&lf.done);
+
+	KUNIT_EXPECT_FALSE(test, done_early);
+	KUNIT_EXPECT_FALSE(test, linked_early);
+	KUNIT_ASSERT_NOT_NULL(test, lf.child);
+	KUNIT_ASSERT_EQ(test,
+			kunit_add_action_or_reset(test, mmput_action, lf.child),
+			0);
+	KUNIT_EXPECT_FALSE(test, list_empty(&node->children));
+	check(test, (struct mm_struct *[]){ mm, lf.child }, 2);
+#else
+	kunit_skip(test, "needs ANON_SPACE_RMAP");
+#endif
+}
+
 static struct kunit_case anon_space_rmap_test_cases[] = {
 	KUNIT_CASE(test_rmap_private_pages),
 	KUNIT_CASE(test_rmap_fork_shared),
@@ -1279,6 +1361,7 @@ static struct kunit_case anon_space_rmap_test_cases[] = {
 	KUNIT_CASE(test_switch_referenced),
 	KUNIT_CASE(test_switch_anon_vma_tree),
 	KUNIT_CASE(test_take_all_locks_space),
+	KUNIT_CASE(test_fork_waits_for_leaf_walk),
 	{}
 };
 
