@@ -135,8 +135,8 @@ bench-check: ## make bench's suite and reports on the debug kernel (every mremap
 check: ## every test: checkpatch, kernel-doc, UML suites, KASAN, Valgrind, tools/testing/vma, programs on UML, make bench's pipeline, mm selftests and sysdiff against the baseline, GDB
 	@$(S)/check.sh
 
-check-smp: ## SMP x86_64 under QEMU (TCG): build smp-config (THP, per-VMA locks, lockdep, the verifier), run SUITE=glob on SMP=2 CPUs (KERNEL_ARGS=...); not in make check
-	@$(S)/check-smp.sh $(if $(SMP),--smp $(SMP)) '$(SUITE)' $(KERNEL_ARGS)
+check-smp: ## SMP x86_64 under QEMU (TCG): build smp-config (THP, per-VMA locks, lockdep, the verifier), run SUITE=glob on SMP=2 CPUs (KERNEL_ARGS=...); RMAP=1: THP off and ANON_SPACE_RMAP on, the space's own walks raced; not in make check
+	@$(S)/check-smp.sh $(if $(SMP),--smp $(SMP)) $(if $(RMAP),--rmap) '$(SUITE)' $(KERNEL_ARGS)
 
 clean: ## remove build products (keeps the prepared tree and its git history)
 	rm -rf build/host build/bench build/linux/.kunit build/linux/.kunit-kasan build/linux/.kunit-bench-* \

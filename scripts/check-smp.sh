@@ -10,10 +10,13 @@ set -euo pipefail
 . "$(dirname "$0")/common.sh"
 usage() {
 	cat <<USAGE
-usage: ${0##*/} [--smp N] [--timeout SECONDS] [--json FILE] [SUITE_GLOB [KERNEL_ARG...]]
+usage: ${0##*/} [--smp N] [--rmap] [--timeout SECONDS] [--json FILE] [SUITE_GLOB [KERNEL_ARG...]]
        ${0##*/} --parse LOG [--json FILE]
   SUITE_GLOB         kunit.filter_glob (default: 'anon_*')
   --smp N            QEMU CPUs (-smp N; default 2)
+  --rmap             the space as the reverse map: smp-config without THP,
+                     with CONFIG_ANON_SPACE_RMAP (which THP excludes), built
+                     in its own dir (build/linux/.kunit-x86_64-rmap)
   --timeout SECONDS  kill QEMU after that long (default 1800)
   --json FILE        kunit.py's JSON results (default: build/check-smp.json)
   KERNEL_ARG         more kernel parameters (e.g. anon_space_rmap_kunit.family_seed=7)
@@ -69,6 +72,7 @@ PY
 }
 
 smp=2
+rmap=
 timeout=1800
 json=$BUILD/check-smp.json
 parse=
@@ -76,6 +80,7 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	-h|--help) usage; exit 0 ;;
 	--smp) positive_arg --smp "${2:-}"; smp=$2; shift 2 ;;
+	--rmap) rmap=1; shift ;;
 	--timeout) positive_arg --timeout "${2:-}"; timeout=$2; shift 2 ;;
 	--parse) [ -n "${2:-}" ] || { usage >&2; die "--parse needs a log file"; }; parse=$2; shift 2 ;;
 	--json) [ -n "${2:-}" ] || { usage >&2; die "--json needs a file"; }; json=$2; shift 2 ;;
@@ -88,7 +93,8 @@ glob=${1:-anon_*}
 json=$(realpath -m "$json")
 
 if [ -n "$parse" ]; then
-	[ $# -eq 0 ] || { usage >&2; die "--parse takes no suite glob or kernel arguments"; }
+	[ $# -eq 0 ] && [ -z "$rmap" ] ||
+		{ usage >&2; die "--parse takes no --rmap, suite glob or kernel arguments"; }
 	[ -f "$parse" ] || die "no kernel log at $parse"
 	parse=$(realpath "$parse")
 	need_tree
@@ -103,6 +109,23 @@ SMP_CONFIG=$PROJECT/smp-config
 SMP_BUILD=$TREE/.kunit-x86_64
 need_tree
 [ -f "$SMP_CONFIG" ] || die "missing $SMP_CONFIG"
+mkdir -p "$BUILD"
+blog=$BUILD/check-smp-build.log
+klog=$BUILD/check-smp.log
+if [ -n "$rmap" ]; then
+	# THP off, the reverse map through the space on: the walks that the
+	# concurrency suite races against fork, exit and unmap are the
+	# space's own, which smp-config's THP excludes.
+	sed -e '/^CONFIG_TRANSPARENT_HUGEPAGE/d' "$SMP_CONFIG" >"$BUILD/smp-rmap-config.new"
+	printf '%s\n' '# CONFIG_TRANSPARENT_HUGEPAGE is not set' 'CONFIG_ANON_SPACE_RMAP=y' \
+		>>"$BUILD/smp-rmap-config.new"
+	replace_if_changed "$BUILD/smp-rmap-config.new" "$BUILD/smp-rmap-config"
+	SMP_CONFIG=$BUILD/smp-rmap-config
+	SMP_BUILD=$TREE/.kunit-x86_64-rmap
+	blog=$BUILD/check-smp-rmap-build.log
+	klog=$BUILD/check-smp-rmap.log
+	[ "$json" = "$BUILD/check-smp.json" ] && json=$BUILD/check-smp-rmap.json
+fi
 # QEMU is needed here alone, so make deps does not install it.
 "$(dirname "$0")/deps.sh" qemu-system-x86 ||
 	die "could not install qemu-system-x86 (scripts/deps.sh qemu-system-x86 as root)"
@@ -112,9 +135,6 @@ command -v qemu-system-x86_64 >/dev/null ||
 	die "/usr/share/qemu/qboot.rom is missing (kunit.py's x86_64 QEMU boots with -bios qboot.rom; Debian package qemu-system-data)"
 grep -q '^config ANON_SPACE$' "$TREE/mm/Kconfig" ||
 	die "the tree at $TREE has no CONFIG_ANON_SPACE (is the series applied? make prepare)"
-mkdir -p "$BUILD"
-blog=$BUILD/check-smp-build.log
-klog=$BUILD/check-smp.log
 
 cd "$TREE"
 kunit=(python3 tools/testing/kunit/kunit.py)
@@ -123,7 +143,7 @@ common=(--arch=x86_64 --build_dir="$SMP_BUILD" --kunitconfig="$SMP_CONFIG")
 # kunit.py build: writes .config from smp-config (and its x86_64 defaults),
 # checks that every option took, and builds bzImage. One kernel build at a
 # time on the machine.
-log "building $SMP_BUILD (x86_64, smp-config; log: $blog)"
+log "building $SMP_BUILD (x86_64, ${SMP_CONFIG##*/}; log: $blog)"
 kbuild_lock
 start=$(date +%s)
 rc=0
@@ -139,12 +159,18 @@ printf '[build: %d s]\n' "$((end - start))"
 
 # What the run is for: check the .config has it (kunit.py checked the
 # options of smp-config; ANON_SPACE_RMAP must be off with THP).
-for opt in CONFIG_SMP CONFIG_TRANSPARENT_HUGEPAGE CONFIG_PER_VMA_LOCK CONFIG_PROVE_LOCKING \
-	   CONFIG_DEBUG_VM CONFIG_ANON_SPACE CONFIG_DEBUG_ANON_SPACE CONFIG_ANON_SPACE_KUNIT_TEST; do
+want=(CONFIG_SMP CONFIG_PER_VMA_LOCK CONFIG_PROVE_LOCKING CONFIG_DEBUG_VM CONFIG_ANON_SPACE
+      CONFIG_DEBUG_ANON_SPACE CONFIG_ANON_SPACE_KUNIT_TEST)
+if [ -n "$rmap" ]; then
+	want+=(CONFIG_ANON_SPACE_RMAP)
+else
+	want+=(CONFIG_TRANSPARENT_HUGEPAGE)
+	grep -qx 'CONFIG_ANON_SPACE_RMAP=y' "$SMP_BUILD/.config" &&
+		die "$SMP_BUILD/.config has CONFIG_ANON_SPACE_RMAP=y, which the tree's Kconfig forbids with THP"
+fi
+for opt in "${want[@]}"; do
 	grep -qx "$opt=y" "$SMP_BUILD/.config" || die "$SMP_BUILD/.config lacks $opt=y (see $blog)"
 done
-grep -qx 'CONFIG_ANON_SPACE_RMAP=y' "$SMP_BUILD/.config" &&
-	die "$SMP_BUILD/.config has CONFIG_ANON_SPACE_RMAP=y, which the tree's Kconfig forbids with THP"
 for opt in CONFIG_FAULT_INJECTION CONFIG_FAIL_ANON_SPACE; do
 	grep -qx "$opt=y" "$SMP_BUILD/.config" || log "note: $opt is not set"
 done
@@ -166,4 +192,4 @@ cp "$SMP_BUILD/test.log" "$klog"
 printf '[run: %d s; kernel log: %s; JSON: %s]\n' "$((end - start))" "$klog" "$json"
 
 judge "$klog" "$json" "$rc"
-echo "check-smp: PASS ('$glob', -smp $smp, x86_64 under QEMU TCG)"
+echo "check-smp: PASS ('$glob', -smp $smp, x86_64 under QEMU TCG${rmap:+, ANON_SPACE_RMAP without THP})"
