@@ -140,7 +140,7 @@ check-smp: ## SMP x86_64 under QEMU (TCG): build smp-config (THP, per-VMA locks,
 
 clean: ## remove build products (keeps the prepared tree and its git history)
 	rm -rf build/host build/bench build/linux/.kunit build/linux/.kunit-kasan build/linux/.kunit-bench-* \
-		build/linux/.kunit-valgrind build/linux/.kunit-x86_64 build/linux-base.kunit build/selftests build/soak build/sysdiff build/sysdiff-runs build/loops-tmp build/bench-stress.sh build/*.log build/*.json build/*.kunitconfig
+		build/linux/.kunit-valgrind build/linux/.kunit-x86_64 build/linux/.kunit-x86_64-rmap build/smp-rmap-config build/linux-base.kunit build/selftests build/soak build/sysdiff build/sysdiff-runs build/loops-tmp build/bench-stress.sh build/*.log build/*.json build/*.kunitconfig
 
 distclean: patches-check ## remove build/ entirely (refuses while the tree has unexported work)
 	rm -rf build
