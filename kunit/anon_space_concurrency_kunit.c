@@ -680,9 +680,10 @@ static void test_family_churn(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, after.mismatches, before.mismatches);
 	/*
 	 * No anon_vma here is reused from an exited ancestor, so the space's
-	 * walks visit no relative that anon_vma's spare; a fork racing the
-	 * verifier's two walks is sorted by its anon_vma walk after the
-	 * space's (anon_space_sort_family()).  With THP a growth whose pages
+	 * walks visit no relative that anon_vma's spare; the verifier asks
+	 * the folio's anon_vma of each visit in vain as it is made, so a vma
+	 * that other workers map and unmap meanwhile is sorted as anon_vma's
+	 * walk would sort it then.  With THP a growth whose pages
 	 * cannot move shares a relative's range by design, and a walk may
 	 * visit that relative in vain: expected only without THP.
 	 */
