@@ -187,6 +187,61 @@ static void test_rmap_exited_middle(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, v.collisions, 0UL);
 }
 
+/*
+ * A visit in vain that anon_vma spares (in_vain_family).  A VMA whose
+ * pages it shares with its parent cannot take them to a fresh range, so
+ * where it grows in place over indexes that only fork relatives use, it
+ * shares them.  The relative here is the VMA's other half, moved away
+ * before the fork: in the child the two halves have anon_vmas of their
+ * own, of one root.  A page the child then writes in the grown part is
+ * found through the child's node, whose tree has the other half over
+ * that index too; anon_vma_chain does not link that half to the page's
+ * anon_vma, so mainline's walk spares the visit.
+ */
+static void test_rmap_grow_over_relative(struct kunit *test)
+{
+	struct mm_struct *mm = attach(test), *child, *both[2];
+	unsigned long base = free_area(test, 128), a = base + NPAGES(16);
+	unsigned long b = base + NPAGES(64);
+	struct anon_space_verify v;
+	struct vma_info va, vb;
+	long ret;
+
+	need_verify(test);
+	if (!HAVE_MREMAP)
+		kunit_skip(test, "sys_mremap() not callable here");
+	map_at(test, a, 8);
+	fault(test, a, 8);
+	KUNIT_ASSERT_EQ(test, do_mremap(a + NPAGES(4), NPAGES(4), NPAGES(4),
+					MREMAP_MAYMOVE | MREMAP_FIXED, b),
+			(long)b);
+	child = fork_mm(test, mm);
+	va = vma_at(child, a);
+	vb = vma_at(child, b);
+	KUNIT_ASSERT_TRUE(test, va.found);
+	KUNIT_ASSERT_TRUE(test, vb.found);
+	/* The moved half kept its indexes, right above the other's. */
+	KUNIT_ASSERT_EQ(test, vb.pgoff, va.pgoff + 4);
+
+	switch_mm_to(mm, child);
+	ret = do_mremap(a, NPAGES(4), NPAGES(6), 0, 0);
+	if (ret == (long)a)
+		fault(test, a + NPAGES(4), 1);
+	switch_mm_to(child, mm);
+	KUNIT_ASSERT_EQ(test, ret, (long)a);
+	/* Grown in place over the other half's first indexes. */
+	KUNIT_EXPECT_EQ(test, vma_at(child, a).pgoff, va.pgoff);
+	KUNIT_EXPECT_EQ(test, page_at(child, a + NPAGES(4)).index,
+			va.pgoff + 4);
+
+	v = verify(test, child);
+	KUNIT_EXPECT_EQ(test, v.in_vain_family, 1UL);
+	KUNIT_EXPECT_EQ(test, v.collisions, 0UL);
+	both[0] = mm;
+	both[1] = child;
+	check(test, both, 2);
+}
+
 /* Write one byte to every page of [addr, addr + pages) that allows it. */
 static void try_fault(unsigned long addr, unsigned long pages)
 {
@@ -1346,6 +1401,7 @@ static struct kunit_case anon_space_rmap_test_cases[] = {
 	KUNIT_CASE(test_rmap_cow),
 	KUNIT_CASE(test_rmap_child_unmaps),
 	KUNIT_CASE(test_rmap_exited_middle),
+	KUNIT_CASE(test_rmap_grow_over_relative),
 	KUNIT_CASE_SLOW(test_random_family),
 #ifdef CONFIG_FAIL_ANON_SPACE
 	KUNIT_CASE_PARAM(test_random_family_failing, fail_modes_gen_params),
