@@ -343,7 +343,7 @@ static inline void check_mm_tree(struct kunit *test, struct mm_struct *mm)
 {
 	VMA_ITERATOR(vmi, mm, 0);
 	unsigned long nr_vmas = 0, nr_tree = 0;
-	struct address_space *mapping;
+	struct anon_space_tree *tree;
 	struct vm_area_struct *vma, *t;
 	struct rb_root_cached *root;
 
@@ -355,9 +355,9 @@ static inline void check_mm_tree(struct kunit *test, struct mm_struct *mm)
 		mmap_read_unlock(mm);
 		return;
 	}
-	mapping = &mm->anon_node->mapping;
-	root = &mapping->i_mmap;
-	i_mmap_lock_read(mapping);
+	tree = &mm->anon_node->tree;
+	root = &tree->i_mmap;
+	anon_space_lock_read(tree);
 	/*
 	 * Every VMA of the mm that has an anon_vma is in the tree, found by
 	 * its own range, and so is every VMA marked in it; one without an
@@ -391,7 +391,7 @@ static inline void check_mm_tree(struct kunit *test, struct mm_struct *mm)
 		nr_tree++;
 	}
 	check_vma_tree(test, root);
-	i_mmap_unlock_read(mapping);
+	anon_space_unlock_read(tree);
 	mmap_read_unlock(mm);
 	KUNIT_EXPECT_EQ(test, nr_tree, nr_vmas);
 }

@@ -123,15 +123,14 @@ static void test_prepare_creates_once(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, users(space), 1U);
 	KUNIT_EXPECT_EQ(test, anon_space_nr_live(), live + 1);
 
-	/* The mm's node: an address_space of no inode, an empty tree. */
+	/* The mm's node: an empty tree, its lock free. */
 	KUNIT_ASSERT_NOT_NULL(test, mm->anon_node);
 	KUNIT_EXPECT_PTR_EQ(test, mm->anon_node->space, space);
 	KUNIT_EXPECT_NULL(test, mm->anon_node->parent);
-	KUNIT_EXPECT_NULL(test, mm->anon_node->mapping.host);
 	KUNIT_EXPECT_TRUE(test,
-			  RB_EMPTY_ROOT(&mm->anon_node->mapping.i_mmap.rb_root));
-	i_mmap_lock_write(&mm->anon_node->mapping);
-	i_mmap_unlock_write(&mm->anon_node->mapping);
+			  RB_EMPTY_ROOT(&mm->anon_node->tree.i_mmap.rb_root));
+	anon_space_lock_write(&mm->anon_node->tree);
+	anon_space_unlock_write(&mm->anon_node->tree);
 
 	/* Again: the same space, no new reference. */
 	KUNIT_ASSERT_EQ(test, prepare(mm), 0);

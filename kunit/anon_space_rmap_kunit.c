@@ -1304,19 +1304,19 @@ static void test_take_all_locks_space(struct kunit *test)
 #if BUILTIN_TEST && IS_ENABLED(CONFIG_ANON_SPACE_RMAP)
 	struct mm_struct *mm = attach(test);
 	unsigned long x = free_area(test, 8);
-	struct address_space *mapping;
+	struct anon_space_node *node;
 
 	map_at(test, x, 4);
 	fault(test, x, 4);
-	KUNIT_ASSERT_NOT_NULL(test, mm->anon_node);
-	mapping = &mm->anon_node->mapping;
+	node = mm->anon_node;
+	KUNIT_ASSERT_NOT_NULL(test, node);
 	mmap_write_lock(mm);
 	KUNIT_ASSERT_EQ(test, mm_take_all_locks(mm), 0);
-	KUNIT_EXPECT_TRUE(test, rwsem_is_locked(&mapping->i_mmap_rwsem));
-	KUNIT_EXPECT_TRUE(test, test_bit(AS_MM_ALL_LOCKS, &mapping->flags));
+	KUNIT_EXPECT_TRUE(test, rwsem_is_locked(&node->tree.i_mmap_rwsem));
+	KUNIT_EXPECT_TRUE(test, node->all_locked);
 	mm_drop_all_locks(mm);
-	KUNIT_EXPECT_FALSE(test, rwsem_is_locked(&mapping->i_mmap_rwsem));
-	KUNIT_EXPECT_FALSE(test, test_bit(AS_MM_ALL_LOCKS, &mapping->flags));
+	KUNIT_EXPECT_FALSE(test, rwsem_is_locked(&node->tree.i_mmap_rwsem));
+	KUNIT_EXPECT_FALSE(test, node->all_locked);
 	mmap_write_unlock(mm);
 	/* A walk can run again: the pages are found, once each. */
 	if (HAVE_VERIFY)
@@ -1368,17 +1368,17 @@ static void test_fork_waits_for_leaf_walk(struct kunit *test)
 	KUNIT_ASSERT_TRUE(test, list_empty(&node->children));
 	init_completion(&lf.done);
 
-	i_mmap_lock_read(&node->mapping);
+	anon_space_lock_read(&node->tree);
 	thread = kthread_run(leaf_fork_fn, &lf, "anon_leaf_fork");
 	if (IS_ERR(thread)) {
-		i_mmap_unlock_read(&node->mapping);
+		anon_space_unlock_read(&node->tree);
 		KUNIT_FAIL(test, "kthread_run: %ld", PTR_ERR(thread));
 		return;
 	}
 	done_early = wait_for_completion_timeout(&lf.done,
 						 msecs_to_jiffies(100));
 	linked_early = !list_empty(&node->children);
-	i_mmap_unlock_read(&node->mapping);
+	anon_space_unlock_read(&node->tree);
 	if (!done_early)
 		wait_for_completion(&lf.done);
 
