@@ -15,7 +15,10 @@ usage: bench-instr-report.py [--functions N] [--max-noise PCT] DIR A B CASE:PARA
         its "bench: OP" lines whose OP is CASE without "bench_" (bench_fork's fork lines:
         a fork and its exit; bench_brk's brk lines: a grow+shrink pair, and
         one growth and one shrink of the case's second part, which its
-        count per call includes)
+        count per call includes), or, for a case that prints none of those,
+        its lines of every OP it prints, each timed as often, one call of
+        each counted as a call (bench_rmap_parent: one folio_referenced()
+        and one counting rmap_walk(), "referenced_parent+walk_parent")
 
 Cachegrind's output format is read directly (its "events:", "fn=" and
 count lines): cg_annotate prints per-function totals of one run for
@@ -63,19 +66,31 @@ def load(path):
 
 def calls(path, op):
     """calls a run timed (rounds x batch of its "bench: OP" lines), and the
-    name of its timing (one parameter a run: one name)"""
-    n, names = 0, set()
+    name of its timing (one parameter a run: one name).  A case that prints
+    no line of its own OP but lines of several others, each as often
+    (bench_rmap_parent: referenced_parent and walk_parent), counts one call
+    of each as its call: its calls are those of one of them, its name
+    OP1+OP2:pages=N..."""
+    per_op, names = collections.Counter(), collections.defaultdict(set)
     with open(path, errors='replace') as f:
         for line in f:
             i = line.find('bench: ')
-            if i < 0 or line[i:].split()[1] != op:
+            if i < 0:
                 continue
+            o = line[i:].split()[1]
             fl = fields(line[i:])
-            n += int(fl['rounds']) * int(fl['batch'])
-            names.add(case_name(timing_key(op, fl)))
-    if len(names) > 1:
-        sys.exit(f'bench-instr-report: {path} times {", ".join(sorted(names))}: one parameter a run')
-    return n, names.pop() if names else None
+            per_op[o] += int(fl['rounds']) * int(fl['batch'])
+            names[o].add(case_name(timing_key(o, fl)))
+    ops = [op] if op in per_op else sorted(per_op)
+    if not ops:
+        return 0, None
+    if len({per_op[o] for o in ops}) > 1:
+        sys.exit(f'bench-instr-report: {path} times {", ".join(ops)} unequally often: no call of the case to count')
+    for o in ops:
+        if len(names[o]) > 1:
+            sys.exit(f'bench-instr-report: {path} times {", ".join(sorted(names[o]))}: one parameter a run')
+    name = next(iter(names[ops[0]]))
+    return per_op[ops[0]], '+'.join(ops) + name[len(ops[0]):]
 
 
 def per_call(d, run, kernel, a, b):

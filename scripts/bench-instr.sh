@@ -15,14 +15,17 @@
 # (patch "um: run without ptrace and host processes under Valgrind"): a
 # fork's or a TLB flush's host system calls are not counted, only the
 # kernel's code. Each parameter of a case is run alone (the suite's
-# bench_param). Ends with one line per case and parameter, "instr
-# OP:pages=N[:children=N] RATIO" (instructions per call, on over off;
-# named as make bench's ratio lines name the timings).
+# bench_param). A case that times two operations as often (bench_rmap_*:
+# folio_referenced() and a counting rmap_walk() of the same folios) counts
+# one of each as its call, "OP1+OP2". Ends with one line per case and
+# parameter, "instr OP:pages=N[:children=N] RATIO"
+# (instructions per call, on over off; named as make bench's ratio lines
+# name the timings).
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 usage() {
 	echo "usage: ${0##*/} [--glob GLOB] [--rounds A,B] [--functions N] [--jobs N] [--i1 SIZE,ASSOC,LINE] [--max-noise PCT] [--kernels ON OFF]"
-	echo "  --glob GLOB     mremap_bench cases (default $BENCH_TIMING_GLOB)"
+	echo "  --glob GLOB     mremap_bench cases (default $BENCH_INSTR_GLOB: the timings and the walks)"
 	echo "  --rounds A,B    timed rounds of the two runs of a case (default 3,63;"
 	echo "                  bench_rounds; bench_fork's four times as many: it forks in"
 	echo "                  a quarter of them; stack_rounds 16 times as many: a row's"
@@ -37,7 +40,7 @@ usage() {
 	echo "  --kernels ON OFF  UML kernels with CONFIG_UML_VALGRIND and the suite to"
 	echo "                  compare instead of the two built here (builds nothing)"
 }
-glob=$BENCH_TIMING_GLOB
+glob=$BENCH_INSTR_GLOB
 rounds=3,63
 functions=8
 jobs=$(nproc)
@@ -100,8 +103,15 @@ for c in $cases; do
 	op=${c#mremap_bench.bench_}
 	kunit_boot_args "$c" 1G mremap_bench_kunit.bench_rounds=1 mremap_bench_kunit.stack_rounds=1 \
 		mremap_bench_kunit.bench_warm=0
-	n=$("$kernel_on" "${KUNIT_BOOT_ARGS[@]}" </dev/null 2>&1 | grep -c "bench: $op pages=") || true
-	[ "$n" -gt 0 ] || die "$c printed no 'bench: $op' line on $kernel_on (a case of the suite that times nothing?)"
+	lines=$("$kernel_on" "${KUNIT_BOOT_ARGS[@]}" </dev/null 2>&1 | grep -o 'bench: [a-z_0-9]* pages=') || true
+	[ -n "$lines" ] || die "$c printed no 'bench:' line on $kernel_on (a case of the suite that times nothing?)"
+	# Its own OP's lines, or those of the OPs it times instead, each once
+	# a parameter (bench_rmap_parent: referenced_parent, walk_parent).
+	if grep -qx "bench: $op pages=" <<<"$lines"; then
+		n=$(grep -cx "bench: $op pages=" <<<"$lines")
+	else
+		n=$(($(wc -l <<<"$lines") / $(sort -u <<<"$lines" | wc -l)))
+	fi
 	if [ "$n" = 1 ]; then
 		runs+=("${c#mremap_bench.}:0")
 	else

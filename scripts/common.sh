@@ -378,6 +378,9 @@ bench_pin() {
 # case (brk, fork, faults, mmap, mremap, the families' munmap and stack
 # growth) but the reverse-map walks (bench_rmap_*).
 BENCH_TIMING_GLOB='mremap_bench.bench_[bfmps]*'
+# make bench-instr's: those and the walks, whose counts are one
+# folio_referenced() and one rmap_walk() of the same folio a call.
+BENCH_INSTR_GLOB='mremap_bench.bench_[bfmprs]*'
 
 # bench_suite_boot KERNEL LOG CPU GLOB ROUNDS: boot the UML kernel KERNEL
 # (one built from bench/kunitconfig, or any with CONFIG_MREMAP_KUNIT_BENCH)
