@@ -24,8 +24,9 @@
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 usage() {
-	echo "usage: ${0##*/} [--glob GLOB] [--rounds A,B] [--functions N] [--jobs N] [--i1 SIZE,ASSOC,LINE] [--max-noise PCT] [--kernels ON OFF]"
+	echo "usage: ${0##*/} [--glob GLOB] [--bench-param N] [--rounds A,B] [--functions N] [--jobs N] [--i1 SIZE,ASSOC,LINE] [--max-noise PCT] [--kernels ON OFF]"
 	echo "  --glob GLOB     mremap_bench cases (default $BENCH_INSTR_GLOB: the timings and the walks)"
+	echo "  --bench-param N only the Nth parameter of each case (the suite's bench_param)"
 	echo "  --rounds A,B    timed rounds of the two runs of a case (default 3,63;"
 	echo "                  bench_rounds; bench_fork's four times as many: it forks in"
 	echo "                  a quarter of them; stack_rounds 16 times as many: a row's"
@@ -47,10 +48,12 @@ jobs=$(nproc)
 kernel_on='' kernel_off=''
 i1=()
 max_noise=1
+param=''
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-h|--help) usage; exit 0 ;;
 	--glob) glob=${2:?--glob needs a pattern}; shift 2 ;;
+	--bench-param) positive_arg --bench-param "${2:-}"; param=$2; shift 2 ;;
 	--rounds)
 		[[ ${2:-} =~ ^([0-9]+),([0-9]+)$ ]] && ((BASH_REMATCH[1] >= 1 && BASH_REMATCH[2] > BASH_REMATCH[1])) ||
 			die "--rounds '${2:-}' is not A,B with 1 <= A < B"
@@ -112,7 +115,11 @@ for c in $cases; do
 	else
 		n=$(($(wc -l <<<"$lines") / $(sort -u <<<"$lines" | wc -l)))
 	fi
-	if [ "$n" = 1 ]; then
+	if [ -n "$param" ]; then
+		[ "$n" -gt 1 ] && [ "$param" -le "$n" ] ||
+			die "$c has $n parameter(s); --bench-param $param names none of them"
+		runs+=("${c#mremap_bench.}:$param")
+	elif [ "$n" = 1 ]; then
 		runs+=("${c#mremap_bench.}:0")
 	else
 		for ((p = 1; p <= n; p++)); do runs+=("${c#mremap_bench.}:$p"); done

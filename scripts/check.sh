@@ -59,14 +59,22 @@ step "memcheck reports the uml_valgrind suite's errors" "$S/valgrind-uml.sh" --p
 # traces) its noise was 0.2-1.05% (0.983, 0.994 and 1.015 against
 # itself), where bench_mmap_munmap's is 1-4% a parameter; hence 3%, not
 # the bench kernels' 1%. A run whose boot calibrates its delay loop (no
-# lpj=) read 0.648 with a noise of 42%: no ratio.
+# lpj=) read 0.648 with a noise of 42%: no ratio. Then bench_rmap_cow's
+# first parameter, whose call is one of each of two operations.
 instr_self() {
 	local out k=$VALGRIND_BUILD/linux
 	out=$("$S/bench-instr.sh" --kernels "$k" "$k" --glob mremap_bench.bench_brk \
 		--rounds 2,42 --functions 3 --max-noise 3) || return 1
 	tail -6 <<<"$out"
 	awk '$1 == "instr" && $2 == "brk:pages=1" && $3 >= 0.95 && $3 <= 1.05 { ok = 1 }
-	     END { exit !ok }' <<<"$out"
+	     END { exit !ok }' <<<"$out" || return 1
+	# A case that times two operations (a folio_referenced() and an
+	# rmap_walk() a call), its first parameter alone (one child).
+	out=$("$S/bench-instr.sh" --kernels "$k" "$k" --glob mremap_bench.bench_rmap_cow \
+		--bench-param 1 --rounds 2,42 --functions 3 --max-noise 3) || return 1
+	tail -3 <<<"$out"
+	awk '$1 == "instr" && $2 == "referenced_cow+walk_cow:pages=256:children=1" &&
+	     $3 >= 0.95 && $3 <= 1.05 { ok = 1 } END { exit !ok }' <<<"$out"
 }
 step "make bench-instr counts a case per call: the Valgrind kernel against itself" instr_self || true
 
