@@ -123,8 +123,8 @@ bench-compare: ## mremap_bench cases on KERNELS="name=binary ..." (kept bench ke
 	@$(if $(KERNELS),,$(error KERNELS="name=path name=path ..." is needed, e.g. KERNELS="before=build/kernels/before after=build/linux/.kunit-bench-on/linux off=build/linux/.kunit-bench-off/linux"))
 	@$(S)/bench-compare.sh $(if $(BOOTS),--boots $(BOOTS)) $(if $(GLOB),--glob '$(GLOB)') $(foreach p,$(PARAMS),--param $(p)) $(KERNELS)
 
-bench-instr: ## instructions and cache misses per call of each mremap_bench timing (GLOB=, ROUNDS=A,B), ANON_SPACE on/off under cachegrind on two bench kernels built for Valgrind, or KERNELS="ON OFF" (any two with CONFIG_UML_VALGRIND); ends with "instr TIMING RATIO" lines (also part of make bench)
-	@$(S)/bench-instr.sh $(if $(GLOB),--glob '$(GLOB)') $(if $(ROUNDS),--rounds $(ROUNDS)) $(if $(KERNELS),--kernels $(KERNELS))
+bench-instr: ## instructions and cache misses per call of each mremap_bench timing and walk (GLOB=, BENCH_PARAM=N: one parameter of each case, ROUNDS=A,B), ANON_SPACE on/off under cachegrind on two bench kernels built for Valgrind, or KERNELS="ON OFF" (any two with CONFIG_UML_VALGRIND); ends with "instr TIMING RATIO" lines (also part of make bench)
+	@$(S)/bench-instr.sh $(if $(GLOB),--glob '$(GLOB)') $(if $(BENCH_PARAM),--bench-param $(BENCH_PARAM)) $(if $(ROUNDS),--rounds $(ROUNDS)) $(if $(KERNELS),--kernels $(KERNELS))
 
 bench-placement: ## mremap_bench on the two bench kernels built at PADS="0 13 29 41 59" text shifts (CONFIG_BENCH_TEXT_PAD), BOOTS=11 interleaved, GLOB=: ratios and paired ratios per placement and their medians (also the end of make bench)
 	@$(S)/bench-placement.sh $(if $(PADS),--pads '$(PADS)') $(if $(BOOTS),--boots $(BOOTS)) $(if $(GLOB),--glob '$(GLOB)')
